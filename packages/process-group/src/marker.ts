@@ -1,0 +1,61 @@
+import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { hasProcfs, listPids, readStat } from "./proc.js";
+import type { Marker } from "./types.js";
+
+function environHas(environ: Buffer, entry: Buffer): boolean {
+  // environ is NUL-separated; match whole entries only, so `X=ab` does not match `X=abc`.
+  let at = environ.indexOf(entry);
+  while (at !== -1) {
+    const startsEntry = at === 0 || environ[at - 1] === 0;
+    const endsEntry = at + entry.length === environ.length || environ[at + entry.length] === 0;
+    if (startsEntry && endsEntry) return true;
+    at = environ.indexOf(entry, at + 1);
+  }
+  return false;
+}
+
+/**
+ * Pids of live processes whose environment carries `marker` (Linux: /proc/<pid>/environ; empty
+ * elsewhere). Catches processes that left their group: setsid, nohup, double forks.
+ */
+export function findMarkedProcesses(marker: Marker): number[] {
+  if (!hasProcfs) return [];
+  const entry = Buffer.from(`${marker.name}=${marker.value}`);
+  const found: number[] = [];
+  for (const pid of listPids()) {
+    if (pid === process.pid) continue;
+    let environ: Buffer;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`);
+    } catch {
+      continue;
+    }
+    if (!environHas(environ, entry)) continue;
+    const state = readStat(pid)?.state;
+    if (state && state !== "Z" && state !== "X") found.push(pid);
+  }
+  return found;
+}
+
+/**
+ * SIGKILLs every process carrying `marker`, rescanning until none is left (a process may fork
+ * between a scan and the kill). Resolves with how many were killed.
+ */
+export async function killMarkedProcesses(marker: Marker, maxRounds = 20): Promise<number> {
+  const killed = new Set<number>();
+  for (let round = 0; round < maxRounds; round++) {
+    const pids = findMarkedProcesses(marker);
+    if (pids.length === 0) break;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, "SIGKILL");
+        killed.add(pid);
+      } catch {
+        // Already gone.
+      }
+    }
+    await sleep(round < 3 ? 5 : 25);
+  }
+  return killed.size;
+}

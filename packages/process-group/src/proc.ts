@@ -1,0 +1,32 @@
+import { readdirSync, readFileSync } from "node:fs";
+
+export const hasProcfs = process.platform === "linux";
+
+/** Numeric entries of /proc, i.e. every visible pid. */
+export function listPids(): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    const c = name.charCodeAt(0);
+    if (c >= 48 && c <= 57) pids.push(Number(name));
+  }
+  return pids;
+}
+
+export interface ProcStat {
+  readonly state: string;
+  readonly pgrp: number;
+}
+
+/** State and process group of `pid` from /proc/<pid>/stat, or undefined when it is gone. */
+export function readStat(pid: number): ProcStat | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, "latin1");
+  } catch {
+    return undefined;
+  }
+  // The command name is in parentheses and may itself contain spaces or parentheses.
+  const close = text.lastIndexOf(")");
+  const fields = text.slice(close + 2).split(" ");
+  return { state: fields[0] ?? "", pgrp: Number(fields[2]) };
+}

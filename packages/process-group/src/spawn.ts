@@ -1,0 +1,74 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { accessSync, constants, statSync } from "node:fs";
+import type { ExitInfo, ProcessGroup, SpawnGroupOptions } from "./types.js";
+
+/** The command could not be started (missing binary, bad cwd, resource limits). */
+export class SpawnError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SpawnError";
+  }
+}
+
+function explainSpawnFailure(file: string, cwd: string): string {
+  try {
+    if (!statSync(cwd).isDirectory()) return `working directory ${cwd} is not a directory`;
+  } catch {
+    return `working directory ${cwd} does not exist`;
+  }
+  if (file.includes("/")) {
+    try {
+      accessSync(file, constants.X_OK);
+    } catch {
+      return `${file} does not exist or is not executable`;
+    }
+  }
+  return `${file} could not be executed (not found on PATH or out of resources)`;
+}
+
+class SpawnedGroup implements ProcessGroup {
+  readonly pid: number;
+  readonly pgid: number;
+  readonly exited: Promise<ExitInfo>;
+  exitInfo: ExitInfo | undefined;
+
+  constructor(readonly child: ChildProcess) {
+    this.pid = child.pid!;
+    this.pgid = this.pid;
+    this.exited = new Promise((resolve) => {
+      child.once("exit", (code, signal) => {
+        this.exitInfo = { code, signal };
+        resolve(this.exitInfo);
+      });
+    });
+  }
+
+  get stdout() {
+    return this.child.stdout!;
+  }
+
+  get stderr() {
+    return this.child.stderr!;
+  }
+}
+
+/**
+ * Starts `file args` as the leader of a new process group (and session, so no controlling
+ * terminal), stdin from /dev/null, stdout and stderr piped. Throws SpawnError when it cannot start.
+ */
+export function spawnGroup(file: string, args: readonly string[], options: SpawnGroupOptions): ProcessGroup {
+  const env = options.env ? { ...process.env, ...options.env } : process.env;
+  let child: ChildProcess;
+  try {
+    child = spawn(file, args, { cwd: options.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  } catch (err) {
+    throw new SpawnError(`could not start ${file}: ${(err as Error).message}`);
+  }
+  if (child.pid === undefined) {
+    // The failure is emitted asynchronously; swallow it here, the caller gets the thrown error.
+    child.once("error", () => {});
+    throw new SpawnError(`could not start ${file}: ${explainSpawnFailure(file, options.cwd)}`);
+  }
+  child.once("error", () => {});
+  return new SpawnedGroup(child);
+}

@@ -1,0 +1,13 @@
+export { BackgroundTask, type TaskOptions, type TaskStatus } from "./background-task.js";
+export { OutputBuffer, type OutputBufferOptions } from "./output-buffer.js";
+export { SessionRegistry } from "./registry.js";
+export {
+  DEFAULT_GRACE_MS,
+  MARKER_NAME,
+  MAX_RUNNING_TASKS,
+  Session,
+  SessionError,
+  type SessionErrorCode,
+  type SessionOptions,
+  type ViewedFile,
+} from "./session.js";

@@ -1,0 +1,36 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { Session } from "@boris-mcp/session";
+import type { ToolConfig } from "./tool-config.js";
+import { type ToolDefinition, serveTools } from "./tool-registry.js";
+
+export { ErrorCode, ToolError, errorResult, ioError, textResult } from "./errors.js";
+export type { ToolConfig } from "./tool-config.js";
+export type { PathScope, PathScopeOptions, ScopedPath } from "./pathscope.js";
+export { createPathScope } from "./pathscope.js";
+export { defineTool, describeTools, serveTools } from "./tool-registry.js";
+export type { ToolContext, ToolDefinition } from "./tool-registry.js";
+
+/** Names accepted by --disable-tools. */
+export const TOOL_NAMES = ["bash", "view", "str_replace", "create_file", "grep", "glob"] as const;
+
+const toolSets = new WeakMap<ToolConfig, readonly ToolDefinition[]>();
+
+/** The tool definitions a config enables, in advertised order; computed once per config. */
+export function toolsFor(config: ToolConfig): readonly ToolDefinition[] {
+  let defs = toolSets.get(config);
+  if (!defs) {
+    const on = (name: string) => !config.disabledTools.has(name);
+    const list: ToolDefinition[] = [];
+    // Each tool family adds itself here as it lands (bash.ts, view.ts, grep.ts …).
+    void on;
+    defs = list;
+    toolSets.set(config, defs);
+  }
+  return defs;
+}
+
+/** Registers every enabled tool of `config` on `server`, bound to `session`. */
+export function registerTools(server: McpServer | Server, session: Session, config: ToolConfig): void {
+  serveTools(server, session, config, toolsFor(config));
+}

@@ -1,0 +1,183 @@
+import { lstatSync, readlinkSync, realpathSync } from "node:fs";
+import { lstat, readlink, realpath } from "node:fs/promises";
+import path from "node:path";
+import picomatch from "picomatch";
+
+/** Result of resolving a user-supplied path against the scope. */
+export type ScopedPath =
+  | { readonly ok: true; readonly path: string }
+  /** `reason` is a complete sentence, ready for `[ACCESS_DENIED] ${reason}`. */
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Path scoping for file tools (SPEC §5). `resolve` canonicalises (relative → cwd, `..` removed,
+ * symlinks resolved, nearest existing ancestor for new paths) and checks allow dirs and deny
+ * patterns (deny wins).
+ */
+export interface PathScope {
+  resolve(path: string, cwd: string): Promise<ScopedPath>;
+  /** Whether an already canonical absolute path is in scope (for paths a search reports). */
+  isAllowed(canonicalPath: string): boolean;
+  readonly allowDirs: readonly string[];
+  readonly denyPatterns: readonly string[];
+}
+
+export interface PathScopeOptions {
+  /** Roots the file tools may reach; empty or absent = everything. Relative entries resolve against `cwd`. */
+  readonly allowDirs?: readonly string[];
+  /**
+   * Glob patterns (picomatch, dotfiles included). A path is denied when it or any ancestor matches.
+   * A pattern that does not start with `/` or `**` matches at any depth, as if prefixed with `**` and a slash.
+   */
+  readonly denyPatterns?: readonly string[];
+  /** Base for relative allow dirs; defaults to `process.cwd()`. */
+  readonly cwd?: string;
+}
+
+/** Symlink hops followed while canonicalising a path that does not exist yet (as the kernel's ELOOP limit). */
+const MAX_LINK_HOPS = 40;
+
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  // EACCES: an unreadable ancestor; canonicalise what we can and let the file operation report it.
+  return code === "ENOENT" || code === "ENOTDIR" || code === "EACCES";
+}
+
+class LinkLoopError extends Error {}
+
+/**
+ * realpath for a path that may not exist yet: resolves the nearest existing ancestor and appends
+ * the rest. A dangling symlink on the way is followed to where it points, so creating "through"
+ * it cannot land outside the scope unnoticed.
+ */
+async function canonicalize(abs: string, hops = 0): Promise<string> {
+  try {
+    return await realpath(abs);
+  } catch (err) {
+    if (!isMissing(err)) throw err;
+  }
+  const parent = path.dirname(abs);
+  if (parent === abs) return abs;
+  const canonParent = await canonicalize(parent, hops);
+  const candidate = path.join(canonParent, path.basename(abs));
+  let target: string | undefined;
+  try {
+    if ((await lstat(candidate)).isSymbolicLink()) target = await readlink(candidate);
+  } catch {
+    // Not there at all: the plain candidate is the answer.
+  }
+  if (target === undefined) return candidate;
+  if (hops >= MAX_LINK_HOPS) throw new LinkLoopError(candidate);
+  return canonicalize(path.resolve(canonParent, target), hops + 1);
+}
+
+function canonicalizeSync(abs: string, hops = 0): string {
+  try {
+    return realpathSync(abs);
+  } catch (err) {
+    if (!isMissing(err)) throw err;
+  }
+  const parent = path.dirname(abs);
+  if (parent === abs) return abs;
+  const canonParent = canonicalizeSync(parent, hops);
+  const candidate = path.join(canonParent, path.basename(abs));
+  let target: string | undefined;
+  try {
+    if (lstatSync(candidate).isSymbolicLink()) target = readlinkSync(candidate);
+  } catch {
+    // Not there at all.
+  }
+  if (target === undefined) return candidate;
+  if (hops >= MAX_LINK_HOPS) throw new LinkLoopError(candidate);
+  return canonicalizeSync(path.resolve(canonParent, target), hops + 1);
+}
+
+function anchored(pattern: string): string {
+  const p = pattern.startsWith("./") ? pattern.slice(2) : pattern;
+  return p.startsWith("/") || p.startsWith("**") ? p : `**/${p}`;
+}
+
+/** Creates the scope once at start-up; allow dirs are canonicalised here (synchronously). */
+export function createPathScope(options: PathScopeOptions = {}): PathScope {
+  const base = options.cwd ?? process.cwd();
+  const allowDirs = [
+    ...new Set((options.allowDirs ?? []).map((d) => canonicalizeSync(path.resolve(base, d)))),
+  ];
+  const denyPatterns = [...(options.denyPatterns ?? [])];
+
+  // "/a/b" is inside "/a" but "/ab" is not: compare against the dir plus a trailing separator.
+  const prefixes = allowDirs.map((d) => (d.endsWith(path.sep) ? d : d + path.sep));
+  const inAllowed = (p: string): boolean => {
+    if (allowDirs.length === 0) return true;
+    for (let i = 0; i < allowDirs.length; i++) {
+      if (p === allowDirs[i] || p.startsWith(prefixes[i] as string)) return true;
+    }
+    return false;
+  };
+
+  // `P/**` matches exactly the descendants of whatever matches P, so one combined matcher covers
+  // "the path or any ancestor matches" without walking the ancestors.
+  const perPattern = denyPatterns.map((pattern) => {
+    const a = anchored(pattern);
+    const below = `${a.replace(/\/+$/, "")}/**`;
+    return {
+      pattern,
+      globs: [a, below],
+      self: picomatch(a, { dot: true }),
+      below: picomatch(below, { dot: true }),
+    };
+  });
+  const anyDeny =
+    perPattern.length === 0
+      ? undefined
+      : picomatch(
+          perPattern.flatMap((d) => d.globs),
+          { dot: true },
+        );
+  const denied = (p: string): boolean => anyDeny?.(p) === true;
+  const denyReason = (shown: string, p: string): string => {
+    for (const d of perPattern) {
+      if (d.self(p)) return `${shown} matches the deny pattern ${d.pattern}; access to it is not permitted.`;
+      if (d.below(p)) {
+        return `${shown} is inside a directory matching the deny pattern ${d.pattern}; access to it is not permitted.`;
+      }
+    }
+    return `${shown} is denied by the deny patterns ${denyPatterns.join(", ")}.`;
+  };
+
+  return {
+    allowDirs,
+    denyPatterns,
+    isAllowed(canonicalPath: string): boolean {
+      return inAllowed(canonicalPath) && !denied(canonicalPath);
+    },
+    async resolve(given: string, cwd: string): Promise<ScopedPath> {
+      if (given.includes("\0")) {
+        return { ok: false, reason: "the path contains a NUL character; pass a plain file path." };
+      }
+      const lexical = path.resolve(cwd, given);
+      let canonical: string;
+      try {
+        canonical = await canonicalize(lexical);
+      } catch (err) {
+        const why =
+          err instanceof LinkLoopError || (err as NodeJS.ErrnoException)?.code === "ELOOP"
+            ? "too many levels of symbolic links"
+            : ((err as Error)?.message ?? String(err));
+        return { ok: false, reason: `${given} cannot be resolved: ${why}.` };
+      }
+      const shown = canonical === given ? given : `${given} (resolves to ${canonical})`;
+      // Deny is checked on the name as written too: a symlink called .env is still ".env".
+      for (const candidate of lexical === canonical ? [canonical] : [lexical, canonical]) {
+        if (denied(candidate)) return { ok: false, reason: denyReason(shown, candidate) };
+      }
+      if (!inAllowed(canonical)) {
+        return {
+          ok: false,
+          reason: `${shown} is outside the allowed directories: ${allowDirs.join(", ")}. Use a path inside one of them.`,
+        };
+      }
+      return { ok: true, path: canonical };
+    },
+  };
+}

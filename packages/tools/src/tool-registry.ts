@@ -1,0 +1,166 @@
+import type { Session } from "@boris-mcp/session";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ListToolsRequestSchema,
+  type ServerNotification,
+  type ServerRequest,
+  type Tool,
+  type ToolAnnotations,
+} from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import { ErrorCode, errorResult, ToolError } from "./errors.js";
+import type { ToolConfig } from "./tool-config.js";
+
+export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** What a handler gets besides its parsed arguments. */
+export interface ToolContext {
+  readonly session: Session;
+  readonly config: ToolConfig;
+  /** Fires when the client cancels the request or the HTTP connection goes away. */
+  readonly signal: AbortSignal;
+  /** Present when the client asked for progress notifications. */
+  readonly progressToken: string | number | undefined;
+  /** Sends `notifications/progress` for this request (no-op without a progress token). */
+  sendProgress(progress: number, message?: string): Promise<void>;
+  readonly extra: RequestExtra;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a tool's input schema is any zod object
+export type AnyObjectSchema = z.ZodObject<any>;
+
+export interface ToolDefinition<S extends AnyObjectSchema = AnyObjectSchema> {
+  readonly name: string;
+  readonly description: string;
+  readonly inputSchema: S;
+  /** Must accept every structuredContent shape the tool returns. */
+  readonly outputSchema?: AnyObjectSchema;
+  readonly annotations?: ToolAnnotations;
+  handler(args: z.output<S>, ctx: ToolContext): Promise<CallToolResult>;
+}
+
+/** Keeps a definition's argument type while storing it among others. */
+export function defineTool<S extends AnyObjectSchema>(def: ToolDefinition<S>): ToolDefinition {
+  return def as unknown as ToolDefinition;
+}
+
+function toJsonSchema(schema: AnyObjectSchema, io: "input" | "output"): Tool["inputSchema"] {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
+  delete json.$schema;
+  return json as Tool["inputSchema"];
+}
+
+/** The advertised form of a tool list, computed once per list of definitions. */
+const listCache = new WeakMap<readonly ToolDefinition[], Tool[]>();
+
+export function describeTools(defs: readonly ToolDefinition[]): Tool[] {
+  let tools = listCache.get(defs);
+  if (!tools) {
+    tools = defs.map((def) => ({
+      name: def.name,
+      description: def.description,
+      inputSchema: toJsonSchema(def.inputSchema, "input"),
+      ...(def.outputSchema
+        ? { outputSchema: toJsonSchema(def.outputSchema, "output") as Tool["outputSchema"] }
+        : {}),
+      ...(def.annotations ? { annotations: def.annotations } : {}),
+    }));
+    listCache.set(defs, tools);
+  }
+  return tools;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}
+
+/** Turns a zod failure into one INVALID_INPUT message that names the field and the fix. */
+export function formatInvalidInput(tool: string, error: z.ZodError, args: Record<string, unknown>): string {
+  const parts = error.issues.slice(0, 3).map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.join(".") : "(arguments)";
+    const top = issue.path[0];
+    const given = typeof top === "string" ? args[top] : undefined;
+    if (issue.code === "invalid_type" && given === undefined && issue.path.length === 1) {
+      return `missing required argument '${field}' (${issue.expected})`;
+    }
+    if (issue.code === "invalid_type") {
+      return `argument '${field}' must be ${issue.expected}, got ${describeType(given)}`;
+    }
+    return `argument '${field}': ${issue.message}`;
+  });
+  return `${tool}: ${parts.join("; ")}. Fix the arguments and call again.`;
+}
+
+type ServerLike = McpServer | Server;
+
+function lowLevel(server: ServerLike): Server {
+  return server instanceof Server ? server : server.server;
+}
+
+/**
+ * Serves `defs` on `server` for one session. Argument validation is ours (not the SDK's) so a bad
+ * call gets `[INVALID_INPUT] …` naming the field; unexpected exceptions become error results.
+ */
+export function serveTools(
+  server: ServerLike,
+  session: Session,
+  config: ToolConfig,
+  defs: readonly ToolDefinition[],
+): void {
+  const low = lowLevel(server);
+  const byName = new Map(defs.map((d) => [d.name, d]));
+  const tools = describeTools(defs);
+  low.registerCapabilities({ tools: { listChanged: false } });
+  low.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
+  low.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const { name } = request.params;
+    const def = byName.get(name);
+    if (!def) {
+      return errorResult(
+        ErrorCode.INVALID_INPUT,
+        `unknown tool '${name}'. Available tools: ${defs.map((d) => d.name).join(", ")}.`,
+      );
+    }
+    const rawArgs = (request.params.arguments ?? {}) as Record<string, unknown>;
+    const parsed = def.inputSchema.safeParse(rawArgs);
+    if (!parsed.success) {
+      return errorResult(ErrorCode.INVALID_INPUT, formatInvalidInput(name, parsed.error, rawArgs));
+    }
+    const progressToken = request.params._meta?.progressToken;
+    const ctx: ToolContext = {
+      session,
+      config,
+      signal: extra.signal,
+      progressToken,
+      extra,
+      async sendProgress(progress, message) {
+        if (progressToken === undefined || extra.signal.aborted) return;
+        await extra
+          .sendNotification({
+            method: "notifications/progress",
+            params: { progressToken, progress, ...(message !== undefined ? { message } : {}) },
+          })
+          .catch(() => {});
+      },
+    };
+    try {
+      return await def.handler(parsed.data, ctx);
+    } catch (err) {
+      if (err instanceof ToolError) return errorResult(err.code, err.message);
+      const code = (err as { code?: unknown })?.code;
+      if (code === ErrorCode.SESSION_CLOSED || code === ErrorCode.BASH_TASK_LIMIT) {
+        return errorResult(code, (err as Error).message);
+      }
+      return errorResult(
+        ErrorCode.IO_ERROR,
+        `${name} failed unexpectedly: ${(err as Error)?.message ?? String(err)}`,
+      );
+    }
+  });
+}
