@@ -1,11 +1,18 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 
-export const hasProcfs = process.platform === "linux";
+/** Linux with /proc mounted (a container may lack it); elsewhere the marker sweep is off. */
+export const hasProcfs = process.platform === "linux" && existsSync("/proc/self/stat");
 
-/** Numeric entries of /proc, i.e. every visible pid. */
+/** Numeric entries of /proc, i.e. every visible pid; empty when /proc cannot be read. */
 export function listPids(): number[] {
+  let names: string[];
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return [];
+  }
   const pids: number[] = [];
-  for (const name of readdirSync("/proc")) {
+  for (const name of names) {
     const c = name.charCodeAt(0);
     if (c >= 48 && c <= 57) pids.push(Number(name));
   }

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
+import { join, resolve as resolvePath } from "node:path";
 import type { ExitInfo, ProcessGroup, SpawnGroupOptions } from "./types.js";
 
 /** The command could not be started (missing binary, bad cwd, resource limits). */
@@ -10,20 +11,28 @@ export class SpawnError extends Error {
   }
 }
 
-function explainSpawnFailure(file: string, cwd: string): string {
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Node reports every spawn failure as ENOENT, whether the binary or the cwd is missing: find out which. */
+function explainSpawnFailure(file: string, cwd: string, path: string | undefined): string {
   try {
     if (!statSync(cwd).isDirectory()) return `working directory ${cwd} is not a directory`;
   } catch {
     return `working directory ${cwd} does not exist`;
   }
   if (file.includes("/")) {
-    try {
-      accessSync(file, constants.X_OK);
-    } catch {
-      return `${file} does not exist or is not executable`;
-    }
+    if (!isExecutable(resolvePath(cwd, file))) return `${file} does not exist or is not an executable file`;
+  } else if (!(path ?? "").split(":").some((dir) => dir !== "" && isExecutable(join(dir, file)))) {
+    return `${file} was not found on PATH (${path ?? "unset"})`;
   }
-  return `${file} could not be executed (not found on PATH or out of resources)`;
+  return `${file} could not be executed (bad interpreter line or out of resources)`;
 }
 
 class SpawnedGroup implements ProcessGroup {
@@ -62,12 +71,18 @@ export function spawnGroup(file: string, args: readonly string[], options: Spawn
   try {
     child = spawn(file, args, { cwd: options.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   } catch (err) {
-    throw new SpawnError(`could not start ${file}: ${(err as Error).message}`);
+    // Some failures (ENOTDIR, EACCES…) are thrown at once, argument errors (ERR_…) too.
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason =
+      code?.startsWith("E") && !code.startsWith("ERR_")
+        ? explainSpawnFailure(file, options.cwd, env.PATH)
+        : (err as Error).message;
+    throw new SpawnError(`could not start ${file}: ${reason}`);
   }
   if (child.pid === undefined) {
     // The failure is emitted asynchronously; swallow it here, the caller gets the thrown error.
     child.once("error", () => {});
-    throw new SpawnError(`could not start ${file}: ${explainSpawnFailure(file, options.cwd)}`);
+    throw new SpawnError(`could not start ${file}: ${explainSpawnFailure(file, options.cwd, env.PATH)}`);
   }
   child.once("error", () => {});
   return new SpawnedGroup(child);

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { type ExitInfo, type ProcessGroup, terminate } from "@boris-mcp/process-group";
 import { OutputBuffer } from "./output-buffer.js";
 
@@ -15,11 +16,8 @@ export interface TaskOptions {
 }
 
 /** Resolves when `stream` ends or after `ms`, whichever comes first. */
-function endedOrAfter(
-  stream: NodeJS.ReadableStream & { readableEnded?: boolean },
-  ms: number,
-): Promise<void> {
-  if (stream.readableEnded) return Promise.resolve();
+function endedOrAfter(stream: Readable, ms: number): Promise<void> {
+  if (stream.readableEnded || stream.closed || stream.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done() {
@@ -113,9 +111,13 @@ export class BackgroundTask {
     return this.killedFlag;
   }
 
-  /** TERM → grace → KILL on the task's group; resolves when it has completed. */
+  /**
+   * TERM → grace → KILL on the task's group; resolves when it has completed. A task whose leader
+   * already exited is not signalled (what it left behind belongs to the session).
+   */
   async kill(): Promise<void> {
-    if (this.state === "running") {
+    // Once the leader has exited the task is only draining its output: it ended by itself.
+    if (this.state === "running" && !this.group.exitInfo) {
       this.killedFlag = true;
       await terminate(this.group, { graceMs: this.options.graceMs });
     }

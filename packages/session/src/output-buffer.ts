@@ -5,17 +5,27 @@ export interface OutputBufferOptions {
   limit?: number;
 }
 
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
 /**
- * Bounded head + tail text buffer. Whatever is appended, it holds at most `limit` characters
- * (plus one pending chunk while trimming), so a command printing gigabytes costs constant memory.
- * Bytes are decoded as UTF-8 across chunk boundaries.
+ * Bounded head + tail text buffer. Whatever is appended, it holds at most `limit` characters, so
+ * a command printing gigabytes costs constant memory. Bytes are decoded as UTF-8 across chunk
+ * boundaries, and neither cut splits a surrogate pair.
  */
 export class OutputBuffer {
   readonly limit: number;
   private readonly headLimit: number;
-  private readonly tailLimit: number;
+  /** What the head leaves of the limit (one more when the head stopped short of a surrogate pair). */
+  private tailLimit: number;
   private head = "";
   private tail = "";
+  private headFull = false;
   private total = 0;
   private readonly decoder = new StringDecoder("utf8");
 
@@ -31,9 +41,17 @@ export class OutputBuffer {
     if (text.length === 0) return;
     this.total += text.length;
     let rest = text;
-    if (this.head.length < this.headLimit) {
-      const room = this.headLimit - this.head.length;
+    if (!this.headFull) {
+      let room = this.headLimit - this.head.length;
+      if (rest.length < room) {
+        this.head += rest;
+        return;
+      }
+      // Never end the head between the two halves of a surrogate pair (an emoji, say).
+      if (room > 0 && isHighSurrogate(rest.charCodeAt(room - 1))) room--;
       this.head += rest.slice(0, room);
+      this.headFull = true;
+      this.tailLimit = this.limit - this.head.length;
       rest = rest.slice(room);
       if (rest.length === 0) return;
     }
@@ -43,6 +61,8 @@ export class OutputBuffer {
       const keep = this.tailLimit - rest.length;
       this.tail = (this.tail.length > keep ? this.tail.slice(this.tail.length - keep) : this.tail) + rest;
     }
+    // Nor start the tail with the second half of one.
+    if (isLowSurrogate(this.tail.charCodeAt(0))) this.tail = this.tail.slice(1);
   }
 
   /** Flushes a trailing partial UTF-8 sequence, if any. */

@@ -139,8 +139,14 @@ export class Session {
   /**
    * Remembers a foreground command's group so that whatever it left running in its group is
    * killed on close. Returns a function that forgets it. Dead groups are pruned as new ones come.
+   * A group tracked after close() began is terminated at once.
    */
   trackGroup(group: ProcessGroup): () => void {
+    if (this.closed) {
+      // Started while close() was already under way: it would otherwise outlive the session.
+      void terminate(group, { graceMs: this.graceMs });
+      return () => {};
+    }
     for (const g of this.groups) if (g.exitInfo && !isGroupAlive(g.pgid)) this.groups.delete(g);
     this.groups.add(group);
     return () => {
@@ -157,8 +163,9 @@ export class Session {
   }
 
   /**
-   * Terminates every running task and remembered group in parallel (TERM → grace → KILL), then
-   * kills whatever still carries the session marker. Idempotent; concurrent callers share one run.
+   * Terminates every running task and remembered group in parallel (TERM → grace → KILL), along
+   * with whatever completed tasks left in their groups, then kills whatever still carries the
+   * session marker. Idempotent; concurrent callers share one run; never rejects.
    */
   close(): Promise<void> {
     this.closing ??= this.runClose();
@@ -179,10 +186,19 @@ export class Session {
           // A failing hook must not keep the rest of the session alive.
         }
       }),
-      ...tasks.map((task) => (task.status === "running" ? task.kill() : undefined)),
+      // kill() leaves a completed task alone; what any task left in its group afterwards belongs
+      // to the session and goes with it, marker or not.
+      ...tasks.map(async (task) => {
+        await task.kill();
+        await terminate(task.group, { graceMs: this.graceMs });
+      }),
       ...groups.map((group) => terminate(group, { graceMs: this.graceMs })),
     ]);
-    await killMarkedProcesses(this.marker);
+    try {
+      await killMarkedProcesses(this.marker);
+    } catch {
+      // An unreadable /proc leaves the group kill as the only cleanup; close() must still resolve.
+    }
     for (const task of tasks) task.dispose();
     this.tasks.clear();
   }
