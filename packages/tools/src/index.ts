@@ -1,15 +1,20 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { Session } from "@boris-mcp/session";
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { fileTools } from "./file-tools.js";
+import { globTool } from "./glob.js";
+import { grepTool } from "./grep.js";
 import type { ToolConfig } from "./tool-config.js";
-import { type ToolDefinition, serveTools } from "./tool-registry.js";
+import { serveTools, type ToolDefinition } from "./tool-registry.js";
 
-export { ErrorCode, ToolError, errorResult, ioError, textResult } from "./errors.js";
-export type { ToolConfig } from "./tool-config.js";
+export { type AtomicWriteOptions, atomicWrite } from "./atomic-write.js";
+export { ErrorCode, errorResult, ioError, ToolError, textResult } from "./errors.js";
+export { fileTools } from "./file-tools.js";
 export type { PathScope, PathScopeOptions, ScopedPath } from "./pathscope.js";
 export { createPathScope } from "./pathscope.js";
-export { defineTool, describeTools, serveTools } from "./tool-registry.js";
+export type { ToolConfig } from "./tool-config.js";
 export type { ToolContext, ToolDefinition } from "./tool-registry.js";
+export { defineTool, describeTools, serveTools } from "./tool-registry.js";
 
 /** Names accepted by --disable-tools. */
 export const TOOL_NAMES = ["bash", "view", "str_replace", "create_file", "grep", "glob"] as const;
@@ -23,6 +28,9 @@ export function toolsFor(config: ToolConfig): readonly ToolDefinition[] {
     const on = (name: string) => !config.disabledTools.has(name);
     const list: ToolDefinition[] = [];
     // Each tool family adds itself here as it lands (bash.ts, view.ts, grep.ts …).
+    list.push(...fileTools(config));
+    if (on("grep")) list.push(grepTool(config));
+    if (on("glob")) list.push(globTool(config));
     void on;
     defs = list;
     toolSets.set(config, defs);

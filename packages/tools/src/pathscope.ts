@@ -1,7 +1,6 @@
-import { lstatSync, readlinkSync, realpathSync } from "node:fs";
-import { lstat, readlink, realpath } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
+import { canonicalize, canonicalizeSync, LinkLoopError } from "./canonical-path.js";
 
 /** Result of resolving a user-supplied path against the scope. */
 export type ScopedPath =
@@ -32,64 +31,6 @@ export interface PathScopeOptions {
   readonly denyPatterns?: readonly string[];
   /** Base for relative allow dirs; defaults to `process.cwd()`. */
   readonly cwd?: string;
-}
-
-/** Symlink hops followed while canonicalising a path that does not exist yet (as the kernel's ELOOP limit). */
-const MAX_LINK_HOPS = 40;
-
-function isMissing(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  // EACCES: an unreadable ancestor; canonicalise what we can and let the file operation report it.
-  return code === "ENOENT" || code === "ENOTDIR" || code === "EACCES";
-}
-
-class LinkLoopError extends Error {}
-
-/**
- * realpath for a path that may not exist yet: resolves the nearest existing ancestor and appends
- * the rest. A dangling symlink on the way is followed to where it points, so creating "through"
- * it cannot land outside the scope unnoticed.
- */
-async function canonicalize(abs: string, hops = 0): Promise<string> {
-  try {
-    return await realpath(abs);
-  } catch (err) {
-    if (!isMissing(err)) throw err;
-  }
-  const parent = path.dirname(abs);
-  if (parent === abs) return abs;
-  const canonParent = await canonicalize(parent, hops);
-  const candidate = path.join(canonParent, path.basename(abs));
-  let target: string | undefined;
-  try {
-    if ((await lstat(candidate)).isSymbolicLink()) target = await readlink(candidate);
-  } catch {
-    // Not there at all: the plain candidate is the answer.
-  }
-  if (target === undefined) return candidate;
-  if (hops >= MAX_LINK_HOPS) throw new LinkLoopError(candidate);
-  return canonicalize(path.resolve(canonParent, target), hops + 1);
-}
-
-function canonicalizeSync(abs: string, hops = 0): string {
-  try {
-    return realpathSync(abs);
-  } catch (err) {
-    if (!isMissing(err)) throw err;
-  }
-  const parent = path.dirname(abs);
-  if (parent === abs) return abs;
-  const canonParent = canonicalizeSync(parent, hops);
-  const candidate = path.join(canonParent, path.basename(abs));
-  let target: string | undefined;
-  try {
-    if (lstatSync(candidate).isSymbolicLink()) target = readlinkSync(candidate);
-  } catch {
-    // Not there at all.
-  }
-  if (target === undefined) return candidate;
-  if (hops >= MAX_LINK_HOPS) throw new LinkLoopError(candidate);
-  return canonicalizeSync(path.resolve(canonParent, target), hops + 1);
 }
 
 function anchored(pattern: string): string {

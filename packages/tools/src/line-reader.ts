@@ -1,0 +1,124 @@
+import type { FileHandle } from "node:fs/promises";
+import { MAX_LINE_CHARS } from "./file-common.js";
+
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+const CHUNK_BYTES = 64 * 1024;
+/** Bytes kept of a wanted line: 4 per code point covers MAX_LINE_CHARS of any script. */
+const KEPT_LINE_BYTES = MAX_LINE_CHARS * 4 + 192;
+
+export interface LineWindowOptions {
+  /** First wanted line, 1-based. */
+  readonly first: number;
+  /** Last wanted line (inclusive); Infinity = to the end. */
+  readonly last: number;
+  /** Keep counting lines after `last` so `totalLines` is known (newlines only, no strings built). */
+  readonly countAll: boolean;
+  readonly signal?: AbortSignal;
+  /** For tests: read granularity. */
+  readonly chunkBytes?: number;
+}
+
+export interface LineWindow {
+  /** The wanted lines that exist: without line terminators, a leading BOM or a trailing CR; over-long ones clipped. */
+  readonly lines: string[];
+  /** Lines in the file, when the read reached its end (always with `countAll`). */
+  readonly totalLines: number | undefined;
+}
+
+/**
+ * Streams a file and keeps only the wanted lines, so a window near the end of a large file costs
+ * one pass with a fixed buffer rather than the whole file in memory. A file's line count is the
+ * number of newlines, plus one for a last line without a newline (as `wc -l` would, plus that line).
+ */
+export async function readLineWindow(fh: FileHandle, options: LineWindowOptions): Promise<LineWindow> {
+  const { first, last, countAll, signal } = options;
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  const buf = Buffer.allocUnsafe(chunkBytes);
+  const lines: string[] = [];
+
+  let lineNo = 1;
+  let lineHasBytes = false;
+  // State of the current line while it is wanted.
+  let parts: Buffer[] = [];
+  let kept = 0;
+  let overflowChars = 0;
+  let lastByte = -1;
+
+  const finishLine = (): void => {
+    let bytes = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, kept);
+    let extra = overflowChars;
+    if (lastByte === CR) {
+      if (extra > 0) extra -= 1;
+      else bytes = bytes.subarray(0, bytes.length - 1);
+    }
+    let text = bytes.toString("utf8");
+    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (extra === 0 && text.length <= MAX_LINE_CHARS) {
+      lines.push(text);
+    } else {
+      const chars = Array.from(text);
+      const total = chars.length + extra;
+      lines.push(
+        total <= MAX_LINE_CHARS
+          ? text
+          : `${chars.slice(0, MAX_LINE_CHARS).join("")}... [truncated, ${total} chars total]`,
+      );
+    }
+    parts = [];
+    kept = 0;
+    overflowChars = 0;
+    lastByte = -1;
+  };
+
+  const take = (chunk: Buffer, from: number, to: number): void => {
+    if (to <= from) return;
+    lastByte = chunk[to - 1] as number;
+    const room = KEPT_LINE_BYTES - kept;
+    const keepTo = Math.min(to, from + Math.max(room, 0));
+    if (keepTo > from) {
+      // Copy: the read buffer is reused for the next chunk.
+      parts.push(Buffer.from(chunk.subarray(from, keepTo)));
+      kept += keepTo - from;
+    }
+    // Beyond the kept prefix only the length matters: count code points by their lead bytes.
+    for (let i = keepTo; i < to; i++) {
+      if (((chunk[i] as number) & 0xc0) !== 0x80) overflowChars++;
+    }
+  };
+
+  let position = 0;
+  let done = false;
+  while (!done) {
+    if (signal?.aborted) throw signal.reason ?? new Error("aborted");
+    const { bytesRead } = await fh.read(buf, 0, chunkBytes, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const chunk = buf.subarray(0, bytesRead);
+    let i = 0;
+    while (i < bytesRead) {
+      const nl = chunk.indexOf(NEWLINE, i);
+      const end = nl === -1 ? bytesRead : nl;
+      const wanted = lineNo >= first && lineNo <= last;
+      if (wanted) take(chunk, i, end);
+      if (nl === -1) {
+        lineHasBytes = true;
+        break;
+      }
+      if (wanted) finishLine();
+      lineNo++;
+      lineHasBytes = false;
+      i = nl + 1;
+      if (lineNo > last && !countAll) {
+        done = true;
+        break;
+      }
+    }
+  }
+  if (done) return { lines, totalLines: undefined };
+  if (lineHasBytes) {
+    if (lineNo >= first && lineNo <= last) finishLine();
+    return { lines, totalLines: lineNo };
+  }
+  return { lines, totalLines: lineNo - 1 };
+}
