@@ -1,4 +1,10 @@
-export { findMarkedProcesses, killMarkedProcesses } from "./marker.js";
+export {
+  findMarkedProcesses,
+  killMarkedProcesses,
+  listMarkedProcesses,
+  type MarkedProcess,
+  processIdentity,
+} from "./marker.js";
 export { SpawnError, spawnGroup } from "./spawn.js";
 export { DEFAULT_GRACE_MS, isGroupAlive, signalGroup, terminate } from "./terminate.js";
 export type { ExitInfo, Marker, ProcessGroup, SpawnGroupOptions, TerminateOptions } from "./types.js";

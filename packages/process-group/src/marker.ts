@@ -39,6 +39,47 @@ export function findMarkedProcesses(marker: Marker): number[] {
 }
 
 /**
+ * `<pid>-<start time>` of a live process, or undefined when it is gone: unlike a bare pid it cannot
+ * be confused with a later process that reuses the number. Without /proc it is `<pid>-0`.
+ */
+export function processIdentity(pid: number): string | undefined {
+  if (!hasProcfs) return `${pid}-0`;
+  const stat = readStat(pid);
+  if (!stat || stat.state === "Z" || stat.state === "X") return undefined;
+  return `${pid}-${stat.startTime}`;
+}
+
+export interface MarkedProcess {
+  readonly pid: number;
+  /** The value of the marker variable in that process's environment. */
+  readonly value: string;
+}
+
+/** Every live process whose environment has a variable `name`, with its value (Linux only). */
+export function listMarkedProcesses(name: string): MarkedProcess[] {
+  if (!hasProcfs) return [];
+  const prefix = Buffer.from(`${name}=`);
+  const found: MarkedProcess[] = [];
+  for (const pid of listPids()) {
+    if (pid === process.pid) continue;
+    let environ: Buffer;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`);
+    } catch {
+      continue;
+    }
+    let at = environ.indexOf(prefix);
+    while (at > 0 && environ[at - 1] !== 0) at = environ.indexOf(prefix, at + 1);
+    if (at === -1) continue;
+    const end = environ.indexOf(0, at);
+    const value = environ.toString("utf8", at + prefix.length, end === -1 ? environ.length : end);
+    const state = readStat(pid)?.state;
+    if (state && state !== "Z" && state !== "X") found.push({ pid, value });
+  }
+  return found;
+}
+
+/**
  * SIGKILLs every process carrying `marker`, rescanning until none is left (a process may fork
  * between a scan and the kill). Resolves with how many were killed.
  */

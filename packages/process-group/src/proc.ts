@@ -22,6 +22,8 @@ export function listPids(): number[] {
 export interface ProcStat {
   readonly state: string;
   readonly pgrp: number;
+  /** Clock ticks after boot when the process started: with the pid, a unique process identity. */
+  readonly startTime: string;
 }
 
 /** State and process group of `pid` from /proc/<pid>/stat, or undefined when it is gone. */
@@ -35,5 +37,5 @@ export function readStat(pid: number): ProcStat | undefined {
   // The command name is in parentheses and may itself contain spaces or parentheses.
   const close = text.lastIndexOf(")");
   const fields = text.slice(close + 2).split(" ");
-  return { state: fields[0] ?? "", pgrp: Number(fields[2]) };
+  return { state: fields[0] ?? "", pgrp: Number(fields[2]), startTime: fields[19] ?? "0" };
 }

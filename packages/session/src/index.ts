@@ -1,4 +1,5 @@
 export { BackgroundTask, type TaskOptions, type TaskStatus } from "./background-task.js";
+export { markerOwner, SERVER_IDENTITY, sweepOrphanedProcesses } from "./orphans.js";
 export { OutputBuffer, type OutputBufferOptions } from "./output-buffer.js";
 export { SessionRegistry } from "./registry.js";
 export {

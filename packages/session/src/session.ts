@@ -7,10 +7,13 @@ import {
   terminate,
 } from "@boris-mcp/process-group";
 import { BackgroundTask } from "./background-task.js";
+import { MARKER_NAME } from "./marker-name.js";
+import { SERVER_IDENTITY } from "./orphans.js";
+
+export { MARKER_NAME };
 
 export const DEFAULT_GRACE_MS = 5000;
 export const MAX_RUNNING_TASKS = 10;
-export const MARKER_NAME = "BORIS_SESSION";
 
 export interface SessionOptions {
   /** Initial working directory (absolute). */
@@ -25,7 +28,7 @@ export interface SessionOptions {
   readonly outputLimit?: number;
   /** Drain window after a background task's leader exits, ms. Default 100. */
   readonly drainMs?: number;
-  /** Prefix of the marker value, e.g. an id of the server process (for crash recovery). */
+  /** Prefix of the marker value; default this server's identity, so a crash can be cleaned up. */
   readonly markerPrefix?: string;
 }
 
@@ -72,7 +75,7 @@ export class Session {
     this.cwd = options.workdir;
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     this.id = randomBytes(8).toString("hex");
-    const value = options.markerPrefix ? `${options.markerPrefix}.${this.id}` : this.id;
+    const value = `${options.markerPrefix ?? SERVER_IDENTITY}.${this.id}`;
     this.marker = { name: MARKER_NAME, value };
     this.env = { [MARKER_NAME]: value };
   }

@@ -1,0 +1,1 @@
+export const MARKER_NAME = "BORIS_SESSION";

@@ -1,0 +1,53 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { listMarkedProcesses, processIdentity } from "@boris-mcp/process-group";
+import { MARKER_NAME } from "./marker-name.js";
+
+/**
+ * Identity of this server process (`<pid>-<start time>`). Every session marker starts with it, so
+ * after a crash the next server can tell which marked processes no live server owns.
+ */
+export const SERVER_IDENTITY: string = processIdentity(process.pid) ?? `${process.pid}-0`;
+
+/** The server identity a marker value belongs to, or undefined for a value of another form. */
+export function markerOwner(value: string): string | undefined {
+  const dot = value.indexOf(".");
+  if (dot <= 0) return undefined;
+  const owner = value.slice(0, dot);
+  return /^\d+-\d+$/.test(owner) ? owner : undefined;
+}
+
+function ownerAlive(owner: string, cache: Map<string, boolean>): boolean {
+  let alive = cache.get(owner);
+  if (alive === undefined) {
+    alive = processIdentity(Number(owner.slice(0, owner.indexOf("-")))) === owner;
+    cache.set(owner, alive);
+  }
+  return alive;
+}
+
+/**
+ * Kills processes left by sessions of servers that no longer exist (a server that was SIGKILLed
+ * could not close its sessions). Processes of live servers — this one included — are never
+ * touched. Linux only; resolves with how many processes were killed.
+ */
+export async function sweepOrphanedProcesses(maxRounds = 10): Promise<number> {
+  const killed = new Set<number>();
+  for (let round = 0; round < maxRounds; round++) {
+    const owners = new Map<string, boolean>();
+    const orphans = listMarkedProcesses(MARKER_NAME).filter(({ value }) => {
+      const owner = markerOwner(value);
+      return owner !== undefined && !ownerAlive(owner, owners);
+    });
+    if (orphans.length === 0) break;
+    for (const { pid } of orphans) {
+      try {
+        process.kill(pid, "SIGKILL");
+        killed.add(pid);
+      } catch {
+        // Already gone.
+      }
+    }
+    await sleep(round < 3 ? 5 : 25);
+  }
+  return killed.size;
+}
