@@ -1,1 +1,3 @@
-export {};
+export { runStdio, type StdioServerHandle } from "./cli.js";
+export { currentParentPid, type ParentWatchOptions, watchParent } from "./parent-watch.js";
+export { buildToolConfig } from "./tool-config.js";

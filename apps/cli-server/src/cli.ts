@@ -1,0 +1,119 @@
+import {
+  buildInstructions,
+  checkOptionsOnDisk,
+  createLogger,
+  helpText,
+  type Logger,
+  parseOptions,
+  readPackageVersion,
+  sessionSettings,
+} from "@boris-mcp/config";
+import { Session } from "@boris-mcp/session";
+import { registerTools, toolsFor } from "@boris-mcp/tools";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { watchParent } from "./parent-watch.js";
+import { buildToolConfig } from "./tool-config.js";
+
+export interface StdioServerHandle {
+  readonly session: Session;
+  /** Closes the session (every process it started is gone), then the server. Idempotent. */
+  shutdown(reason: string): Promise<void>;
+}
+
+const EXIT_USAGE = 2;
+
+/**
+ * `boris`: one Session and one MCP server over stdin/stdout. The session is closed before the process
+ * exits when stdin ends, on SIGINT/SIGTERM/SIGHUP, when stdout or stderr breaks, and when the parent
+ * process disappears. Stdout carries nothing but the protocol.
+ */
+export async function runStdio(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<StdioServerHandle | undefined> {
+  const version = readPackageVersion(import.meta.url);
+  const parsed = parseOptions({ program: "boris", argv, env, cwd: process.cwd() });
+  if (parsed.kind === "help") {
+    process.stdout.write(helpText("boris"));
+    return undefined;
+  }
+  if (parsed.kind === "version") {
+    process.stdout.write(`${version}\n`);
+    return undefined;
+  }
+  if (parsed.kind === "error") return usageError(parsed.message);
+  const options = parsed.options;
+  const diskProblem = checkOptionsOnDisk("boris", options);
+  if (diskProblem) return usageError(diskProblem);
+
+  let shutdown: (reason: string, code?: number) => Promise<void> = async () => {};
+  const logger: Logger = createLogger({
+    name: "boris",
+    level: options.logLevel,
+    format: options.logFormat,
+    // The reader of stderr is gone (EPIPE): so is the client. Other failures just stop the logging.
+    onBroken: (err) => {
+      if (err.code === "EPIPE") void shutdown("stderr closed");
+    },
+  });
+
+  const toolConfig = buildToolConfig(options, env);
+  const instructions = buildInstructions({ ...options, allowDirs: toolConfig.pathScope.allowDirs });
+  const session = new Session(sessionSettings(options));
+  const server = new McpServer({ name: "boris", version }, { instructions });
+  server.server.onerror = (err) => logger.warn({ err }, "protocol error");
+  registerTools(server, session, toolConfig);
+
+  let done: Promise<void> | undefined;
+  let stopWatching = () => {};
+  shutdown = (reason, code = 0) => {
+    if (!done) {
+      logger.info({ reason }, "shutting down");
+      stopWatching();
+      done = (async () => {
+        try {
+          await session.close();
+        } catch (err) {
+          logger.error({ err }, "closing the session failed");
+        }
+        await server.close().catch(() => {});
+        process.exit(code);
+      })();
+    }
+    return done;
+  };
+
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => void shutdown(signal));
+  }
+  process.stdin.on("end", () => void shutdown("stdin ended"));
+  process.stdin.on("close", () => void shutdown("stdin closed"));
+  // EPIPE and friends: the client is gone; without a listener this would crash without cleanup.
+  process.stdout.on("error", (err) => void shutdown(`stdout failed: ${(err as NodeJS.ErrnoException).code}`));
+  process.on("uncaughtException", (err) => {
+    logger.fatal({ err }, "unexpected error");
+    void shutdown("unexpected error", 1);
+  });
+  process.on("unhandledRejection", (err) => logger.error({ err }, "unhandled rejection"));
+  stopWatching = watchParent(() => void shutdown("parent process gone"));
+
+  await server.connect(new StdioServerTransport());
+  logger.info(
+    {
+      workdir: options.workdir,
+      tools: toolsFor(toolConfig)
+        .map((t) => t.name)
+        .join(","),
+      version,
+    },
+    "boris ready on stdio",
+  );
+  return { session, shutdown };
+}
+
+function usageError(message: string): undefined {
+  process.stderr.write(`${message}\n`);
+  process.exitCode = EXIT_USAGE;
+  return undefined;
+}

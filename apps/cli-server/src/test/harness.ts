@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdtempSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { processesWithEnv } from "./processes.js";
+
+export const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
+
+export function makeWorkdir(): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), "boris-stdio-e2e-")));
+}
+
+export interface StdioRun {
+  readonly child: ChildProcess;
+  readonly client: Client;
+  /** Where the client's messages go (the child's stdin, or the FIFO). */
+  readonly input: NodeJS.WritableStream;
+  /** Everything the process wrote to stdout, raw. */
+  stdout(): string;
+  stderr(): string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Processes carrying this run's environment mark (its sessions' and itself). */
+  processes(): number[];
+}
+
+/**
+ * Spawns `command args` with piped stdio and talks MCP to it. The stdio framing is the same in both
+ * directions, so the SDK's stdio transport over the child's pipes serves as the client side; the
+ * test keeps full control of the pipes and the process (close stdin, send signals …).
+ */
+export async function startStdio(
+  args: string[],
+  options: {
+    command?: string;
+    commandArgs?: string[];
+    workdir?: string;
+    env?: Record<string, string>;
+    /** Send the client's messages into this FIFO instead of the child's stdin pipe. */
+    inputFifo?: string;
+  } = {},
+): Promise<StdioRun> {
+  const mark = randomBytes(6).toString("hex");
+  const command = options.command ?? process.execPath;
+  const fullArgs = options.commandArgs ?? [
+    MAIN,
+    ...(options.workdir ? ["--workdir", options.workdir] : []),
+    ...args,
+  ];
+  const child = spawn(command, fullArgs, {
+    env: { ...process.env, ...options.env, BORIS_E2E_RUN: mark },
+    stdio: [options.inputFifo ? "ignore" : "pipe", "pipe", "pipe"],
+  });
+  const input = options.inputFifo ? createWriteStream(options.inputFifo) : child.stdin!;
+  input.on("error", () => {}); // the server may be gone when the test writes
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    out += chunk.toString("utf8");
+  });
+  child.stderr!.on("data", (chunk: Buffer) => {
+    err += chunk.toString("utf8");
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const client = new Client({ name: "boris-e2e", version: "1.0.0" });
+  const early = exited.then(({ code }) => {
+    throw new Error(`the server exited with ${code} before the client connected: ${err}`);
+  });
+  early.catch(() => {});
+  await Promise.race([client.connect(new StdioServerTransport(child.stdout!, input)), early]);
+  return {
+    child,
+    client,
+    input,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    processes: () => processesWithEnv(`BORIS_E2E_RUN=${mark}`),
+  };
+}
+
+export function textOf(result: unknown): string {
+  return (result as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("");
+}
+
+export async function bash(client: Client, command: string, extra: Record<string, unknown> = {}) {
+  const result = (await client.callTool({
+    name: "bash",
+    arguments: { command, ...extra },
+  })) as CallToolResult;
+  return {
+    result,
+    text: textOf(result),
+    structured: result.structuredContent as Record<string, unknown> | undefined,
+  };
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "@boris-mcp/config";
+import { Session, type SessionOptions, SessionRegistry } from "@boris-mcp/session";
+import { registerTools, type ToolConfig } from "@boris-mcp/tools";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+
+/** Built once at start-up and shared, read-only, by every session. */
+export interface SharedConfig {
+  readonly version: string;
+  readonly instructions: string;
+  readonly toolConfig: ToolConfig;
+  readonly sessionOptions: SessionOptions;
+  /** Close a session after this long without a request in flight or an open stream; 0 = never. */
+  readonly idleTimeoutMs: number;
+  readonly maxSessions: number;
+  readonly logger: Logger;
+}
+
+/** One MCP session: the Boris Session, its protocol server and its transport. */
+interface Entry {
+  readonly session: Session;
+  readonly server: Server;
+  readonly transport: StreamableHTTPServerTransport;
+  id: string | undefined;
+  /** Requests and streams (POST responses, the GET stream) still open. */
+  inflight: number;
+  idleTimer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * The MCP sessions of one HTTP server. A session is created only by an `initialize` without an id,
+ * registered the moment the transport assigns its id, and closed on DELETE, on idleness and on
+ * shutdown — each time through the SessionRegistry, which kills everything the session started.
+ */
+export class McpSessions {
+  readonly registry = new SessionRegistry();
+  private readonly entries = new Map<string, Entry>();
+  private creating = 0;
+
+  constructor(private readonly config: SharedConfig) {}
+
+  /** Open sessions (initialising ones included), for the cap and /health. */
+  get size(): number {
+    return this.entries.size + this.creating;
+  }
+
+  get openCount(): number {
+    return this.entries.size;
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  get atCapacity(): boolean {
+    return this.size >= this.config.maxSessions;
+  }
+
+  /** Hands a request to the session `id`; false when there is no such session (the caller answers 404). */
+  async dispatch(id: string, req: IncomingMessage, res: ServerResponse, body?: unknown): Promise<boolean> {
+    const entry = this.entries.get(id);
+    if (!entry) return false;
+    await this.serve(entry, req, res, body);
+    return true;
+  }
+
+  /** Creates a session for an `initialize` request and lets its transport answer it. */
+  async initialize(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const { config } = this;
+    const session = new Session(config.sessionOptions);
+    const server = new Server(
+      { name: "boris-http", version: config.version },
+      { capabilities: {}, instructions: config.instructions },
+    );
+    let counted = true;
+    const uncount = () => {
+      if (counted) this.creating--;
+      counted = false;
+    };
+    const entry: Entry = {
+      session,
+      server,
+      transport: new StreamableHTTPServerTransport({
+        sessionIdGenerator: randomUUID,
+        onsessioninitialized: (id) => {
+          entry.id = id;
+          uncount();
+          this.entries.set(id, entry);
+          this.registry.register(id, session);
+          config.logger.info({ session: id, sessions: this.entries.size }, "session opened");
+        },
+        onsessionclosed: (id) => this.close(id, "client sent DELETE"),
+      }),
+      id: undefined,
+      inflight: 0,
+      idleTimer: undefined,
+    };
+    registerTools(server, session, config.toolConfig);
+    server.onerror = (err) => config.logger.debug({ err }, "protocol error");
+    server.onclose = () => {
+      if (entry.id !== undefined) void this.close(entry.id, "transport closed");
+    };
+    this.creating++;
+    try {
+      await server.connect(entry.transport);
+      await this.serve(entry, req, res, body);
+    } finally {
+      uncount();
+      if (entry.id === undefined) {
+        // The initialize was refused (bad headers …): nothing was registered, drop it all.
+        void session.close();
+        void server.close().catch(() => {});
+      }
+    }
+  }
+
+  private async serve(entry: Entry, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    entry.inflight++;
+    if (entry.idleTimer) {
+      clearTimeout(entry.idleTimer);
+      entry.idleTimer = undefined;
+    }
+    // "close" fires when the response is complete or the connection dies: a long tool call and an
+    // open GET stream both keep the session busy until then.
+    res.once("close", () => {
+      entry.inflight--;
+      if (entry.inflight === 0) this.armIdleTimer(entry);
+    });
+    await entry.transport.handleRequest(req, res, body);
+  }
+
+  private armIdleTimer(entry: Entry): void {
+    const { idleTimeoutMs } = this.config;
+    if (idleTimeoutMs <= 0 || entry.id === undefined || !this.entries.has(entry.id)) return;
+    const id = entry.id;
+    entry.idleTimer = setTimeout(() => void this.close(id, "idle timeout"), idleTimeoutMs);
+    entry.idleTimer.unref();
+  }
+
+  /** Closes one session: its processes first, then its streams. Unknown ids are a no-op. */
+  async close(id: string, reason: string): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry) return this.registry.closeAndRemove(id);
+    this.entries.delete(id);
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    this.config.logger.info({ session: id, reason, sessions: this.entries.size }, "session closing");
+    try {
+      await this.registry.closeAndRemove(id);
+    } catch (err) {
+      this.config.logger.error({ err, session: id }, "closing the session failed");
+    }
+    await entry.server.close().catch(() => {});
+  }
+
+  /** Closes every session in parallel (shutdown). */
+  async closeAll(reason: string): Promise<void> {
+    await Promise.all([...this.entries.keys()].map((id) => this.close(id, reason)));
+    await this.registry.closeAll();
+  }
+}

@@ -1,0 +1,171 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { isAlive, processesWithEnv } from "./processes.js";
+
+export const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
+
+export interface RunningServer {
+  readonly proc: ChildProcess;
+  readonly pid: number;
+  /** http://127.0.0.1:PORT */
+  readonly base: string;
+  /** http://127.0.0.1:PORT/mcp */
+  readonly url: string;
+  readonly workdir: string;
+  /** Environment entry every process of this server (and its sessions) carries. */
+  readonly envMark: string;
+  stderr(): string;
+  /** Processes started by this server's sessions (the server itself excluded). */
+  sessionProcesses(): number[];
+  /** Resolves with the exit code once the process is gone. */
+  readonly exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+export function makeWorkdir(): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), "boris-http-e2e-")));
+}
+
+/** Starts the built `boris-http` on a free port and waits for its listening line. */
+export async function startServer(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  workdir: string = makeWorkdir(),
+): Promise<RunningServer> {
+  const envMark = `BORIS_E2E_RUN=${randomBytes(6).toString("hex")}`;
+  const [markName, markValue] = envMark.split("=") as [string, string];
+  const proc = spawn(
+    process.execPath,
+    [MAIN, "--port", "0", "--workdir", workdir, "--log-level", "warn", ...args],
+    {
+      env: { ...process.env, ...env, [markName]: markValue },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  let stderr = "";
+  proc.stderr!.setEncoding("utf8");
+  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.stderr!.on("data", (chunk: string) => {
+      stderr += chunk;
+      const m = /boris-http listening on (http:\/\/\S+)/.exec(stderr);
+      if (m) resolve(m[1]!);
+    });
+    void exited.then((code) => reject(new Error(`boris-http exited with ${code}: ${stderr}`)));
+  });
+  const pid = proc.pid!;
+  return {
+    proc,
+    pid,
+    url,
+    base: url.replace(/\/mcp$/, ""),
+    workdir,
+    envMark,
+    exited,
+    stderr: () => stderr,
+    sessionProcesses: () => processesWithEnv(envMark).filter((p) => p !== pid),
+    async stop() {
+      if (isAlive(pid)) proc.kill("SIGTERM");
+      await exited;
+      rmSync(workdir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Connected {
+  readonly client: Client;
+  readonly transport: StreamableHTTPClientTransport;
+  readonly sessionId: string;
+}
+
+export async function connect(
+  url: string,
+  options: { sessionId?: string; headers?: Record<string, string> } = {},
+): Promise<Connected> {
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    ...(options.sessionId ? { sessionId: options.sessionId } : {}),
+    ...(options.headers ? { requestInit: { headers: options.headers } } : {}),
+  });
+  const client = new Client({ name: "boris-e2e", version: "1.0.0" });
+  await client.connect(transport);
+  return { client, transport, sessionId: transport.sessionId! };
+}
+
+export function textOf(result: unknown): string {
+  const r = result as CallToolResult;
+  return r.content.map((c) => (c.type === "text" ? c.text : "")).join("");
+}
+
+/** Runs a bash command; returns the result text and structured content. */
+export async function bash(client: Client, command: string, extra: Record<string, unknown> = {}) {
+  const result = (await client.callTool({
+    name: "bash",
+    arguments: { command, ...extra },
+  })) as CallToolResult;
+  return {
+    result,
+    text: textOf(result),
+    structured: result.structuredContent as Record<string, unknown> | undefined,
+  };
+}
+
+export const MCP_HEADERS = {
+  "Content-Type": "application/json",
+  Accept: "application/json, text/event-stream",
+};
+
+export const INITIALIZE = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+};
+
+/** A raw initialize over fetch; returns the response and the new session id. */
+export async function rawInitialize(url: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { ...MCP_HEADERS, ...headers },
+    body: JSON.stringify(INITIALIZE),
+  });
+  const body = await res.text();
+  return { res, body, sessionId: res.headers.get("mcp-session-id") ?? undefined };
+}
+
+/**
+ * Sends one JSON-RPC request over a plain POST (no standalone GET stream, unlike the SDK client)
+ * and returns the status and the response message read from the SSE or JSON body.
+ */
+export async function rawRequest(url: string, sessionId: string, message: Record<string, unknown>) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { ...MCP_HEADERS, "Mcp-Session-Id": sessionId, "Mcp-Protocol-Version": "2025-06-18" },
+    body: JSON.stringify(message),
+  });
+  const text = await res.text();
+  let response: Record<string, unknown> | undefined;
+  for (const line of text.split("\n")) {
+    const json = line.startsWith("data: ") ? line.slice(6) : line;
+    try {
+      const parsed = JSON.parse(json) as Record<string, unknown>;
+      if (parsed.id === message.id) response = parsed;
+    } catch {
+      // not a message line
+    }
+  }
+  return { status: res.status, response };
+}
+
+/** A session opened over plain fetch: initialize plus the initialized notification, no GET stream. */
+export async function rawSession(url: string): Promise<string> {
+  const { sessionId } = await rawInitialize(url);
+  await rawRequest(url, sessionId!, { jsonrpc: "2.0", method: "notifications/initialized" });
+  return sessionId!;
+}

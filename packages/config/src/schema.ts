@@ -1,0 +1,137 @@
+import { z } from "zod";
+import { formatSize, parseSize } from "./size.js";
+import { TOOL_NAMES, type ToolName } from "./specs.js";
+
+/** Largest delay a Node timer accepts, in whole seconds. */
+const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+const MAX_FILE_SIZE_LIMIT = 1024 ** 3;
+
+function fail(ctx: z.RefinementCtx, message: string): never {
+  ctx.addIssue({ code: "custom", message });
+  return z.NEVER as never;
+}
+
+function seconds(allowZero: boolean) {
+  return z.string().transform((text, ctx) => {
+    const value = text.trim();
+    const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+    if (Number.isNaN(n) || (!allowZero && n === 0)) {
+      return fail(
+        ctx,
+        allowZero ? "expected a number of seconds, 0 to turn it off" : "expected a number of seconds above 0",
+      );
+    }
+    if (n > MAX_TIMER_SECONDS) return fail(ctx, `expected at most ${MAX_TIMER_SECONDS} seconds`);
+    return n;
+  });
+}
+
+function integer(min: number, max: number, what: string) {
+  return z.string().transform((text, ctx) => {
+    const value = text.trim();
+    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (Number.isNaN(n) || n < min || n > max) return fail(ctx, `expected ${what} from ${min} to ${max}`);
+    return n;
+  });
+}
+
+function oneOf<const T extends readonly string[]>(values: T) {
+  return z.string().transform((text, ctx): T[number] => {
+    const value = text.trim().toLowerCase();
+    if (!values.includes(value)) return fail(ctx, `expected one of ${values.join(", ")}`);
+    return value as T[number];
+  });
+}
+
+const BOOL_WORDS: Record<string, boolean> = {
+  true: true,
+  "1": true,
+  yes: true,
+  false: false,
+  "0": false,
+  no: false,
+};
+
+const bool = z.string().transform((text, ctx) => {
+  const value = BOOL_WORDS[text.trim().toLowerCase()];
+  if (value === undefined) return fail(ctx, "expected true or false (or 1 or 0)");
+  return value;
+});
+
+function nonEmpty(what: string) {
+  return z.string().transform((text, ctx) => {
+    if (text.trim() === "") return fail(ctx, `expected ${what}, got an empty value`);
+    return text;
+  });
+}
+
+const size = z.string().transform((text, ctx) => {
+  const bytes = parseSize(text);
+  if (bytes === undefined || bytes < 1)
+    return fail(ctx, "expected a size such as 10MB, 512KB or a number of bytes");
+  if (bytes > MAX_FILE_SIZE_LIMIT) return fail(ctx, `expected at most ${formatSize(MAX_FILE_SIZE_LIMIT)}`);
+  return bytes;
+});
+
+const toolName = z.string().transform((text, ctx): ToolName => {
+  const name = text.trim();
+  if (!(TOOL_NAMES as readonly string[]).includes(name)) {
+    return fail(ctx, `unknown tool name; valid names are ${TOOL_NAMES.join(", ")}`);
+  }
+  return name as ToolName;
+});
+
+const token = z.string().transform((text, ctx) => {
+  if (!/^[\x21-\x7e]+$/.test(text))
+    return fail(ctx, "expected a token of printable ASCII characters without spaces");
+  return text;
+});
+
+const origin = z.string().transform((text, ctx) => {
+  const value = text.trim();
+  if (value === "*") return value;
+  try {
+    const url = new URL(value);
+    if (
+      (url.protocol === "http:" || url.protocol === "https:") &&
+      url.origin === value.replace(/\/$/, "").toLowerCase()
+    ) {
+      return url.origin;
+    }
+  } catch {
+    // reported below
+  }
+  return fail(
+    ctx,
+    "expected an origin such as https://example.com or http://localhost:6274 (scheme, host and port only), or *",
+  );
+});
+
+/**
+ * Every option of SPEC §6 as a schema over the raw text collected from argv and the environment
+ * (a flag wins over its BORIS_* variable). Absent options take their defaults; the output is typed.
+ */
+export const optionsSchema = z.object({
+  workdir: nonEmpty("a directory").prefault("."),
+  timeout: seconds(false).prefault("120"),
+  shell: nonEmpty("a shell path").prefault("/bin/bash"),
+  allowDirs: z.array(nonEmpty("a directory")).prefault([]),
+  denyPatterns: z.array(nonEmpty("a glob pattern")).prefault([]),
+  disabledTools: z.array(toolName).prefault([]),
+  maxFileSize: size.prefault("10MB"),
+  requireViewBeforeEdit: oneOf(["auto", "true", "false"] as const).prefault("auto"),
+  backgroundTaskTimeout: seconds(true).prefault("0"),
+  anthropicCompat: bool.prefault("false"),
+  logLevel: oneOf(["debug", "info", "warn", "error"] as const).prefault("info"),
+  logFormat: oneOf(["text", "json"] as const).prefault("text"),
+  host: nonEmpty("a bind address").prefault("127.0.0.1"),
+  port: integer(0, 65535, "a port").prefault("8080"),
+  token: token.optional(),
+  generateToken: bool.prefault("false"),
+  sessionIdleTimeout: seconds(true).prefault("600"),
+  allowOrigins: z.array(origin).prefault([]),
+  maxSessions: integer(1, 1_000_000, "a session count").prefault("1000"),
+});
+
+export type RawOptions = z.input<typeof optionsSchema>;
+export type ParsedOptions = z.output<typeof optionsSchema>;

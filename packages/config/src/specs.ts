@@ -1,0 +1,236 @@
+/** The two binaries; the HTTP-only options exist only for `boris-http`. */
+export type Program = "boris" | "boris-http";
+
+/** Names accepted by --disable-tools (kept in step with @boris-mcp/tools, checked by the app tests). */
+export const TOOL_NAMES = ["bash", "view", "str_replace", "create_file", "grep", "glob"] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+export type OptionKey =
+  | "workdir"
+  | "timeout"
+  | "shell"
+  | "allowDirs"
+  | "denyPatterns"
+  | "disabledTools"
+  | "maxFileSize"
+  | "requireViewBeforeEdit"
+  | "backgroundTaskTimeout"
+  | "anthropicCompat"
+  | "logLevel"
+  | "logFormat"
+  | "host"
+  | "port"
+  | "token"
+  | "generateToken"
+  | "sessionIdleTimeout"
+  | "allowOrigins"
+  | "maxSessions";
+
+/**
+ * How an option is written. `value` takes one argument (last one wins), `list` is repeatable and
+ * comes as a comma list from the environment, `bool` is a switch (`--x`, `--x=false`).
+ */
+export type OptionKind = "value" | "list" | "bool";
+
+export interface OptionSpec {
+  readonly key: OptionKey;
+  readonly flag: `--${string}`;
+  readonly aliases?: readonly `--${string}`[];
+  readonly env: `BORIS_${string}`;
+  readonly kind: OptionKind;
+  /** Flag values are comma lists too (`--disable-tools bash,grep`). Not for paths or globs. */
+  readonly splitFlag?: boolean;
+  /** Given without a value, the flag means this (`--require-view-before-edit` → true). */
+  readonly bare?: string;
+  readonly httpOnly?: boolean;
+  readonly valueName: string;
+  /** Default as shown in --help. */
+  readonly defaultText: string;
+  readonly help: string;
+}
+
+/** Every option of both binaries, in --help order. */
+export const OPTION_SPECS: readonly OptionSpec[] = [
+  {
+    key: "workdir",
+    flag: "--workdir",
+    env: "BORIS_WORKDIR",
+    kind: "value",
+    valueName: "<dir>",
+    defaultText: ".",
+    help: "initial working directory of every session",
+  },
+  {
+    key: "timeout",
+    flag: "--timeout",
+    env: "BORIS_TIMEOUT",
+    kind: "value",
+    valueName: "<seconds>",
+    defaultText: "120",
+    help: "default bash timeout",
+  },
+  {
+    key: "shell",
+    flag: "--shell",
+    env: "BORIS_SHELL",
+    kind: "value",
+    valueName: "<path>",
+    defaultText: "/bin/bash",
+    help: "shell that runs commands (<shell> -c <command>)",
+  },
+  {
+    key: "allowDirs",
+    flag: "--allow-dir",
+    env: "BORIS_ALLOW_DIRS",
+    kind: "list",
+    valueName: "<dir>",
+    defaultText: "none: everything",
+    help: "file tools reach only these roots (repeatable; env: comma list)",
+  },
+  {
+    key: "denyPatterns",
+    flag: "--deny-dir",
+    env: "BORIS_DENY_DIRS",
+    kind: "list",
+    valueName: "<glob>",
+    defaultText: "none",
+    help: "file tools refuse paths matching these globs, e.g. '**/.env' (repeatable; env: comma list)",
+  },
+  {
+    key: "disabledTools",
+    flag: "--disable-tools",
+    env: "BORIS_DISABLE_TOOLS",
+    kind: "list",
+    splitFlag: true,
+    valueName: "<names>",
+    defaultText: "none",
+    help: `tools to leave out: ${TOOL_NAMES.join(", ")} (comma list, repeatable)`,
+  },
+  {
+    key: "maxFileSize",
+    flag: "--max-file-size",
+    env: "BORIS_MAX_FILE_SIZE",
+    kind: "value",
+    valueName: "<size>",
+    defaultText: "10MB",
+    help: "size limit of view, create_file and grep (bytes or 512KB, 10MB, 1GB)",
+  },
+  {
+    key: "requireViewBeforeEdit",
+    flag: "--require-view-before-edit",
+    env: "BORIS_REQUIRE_VIEW_BEFORE_EDIT",
+    kind: "value",
+    bare: "true",
+    valueName: "<auto|true|false>",
+    defaultText: "auto (= true)",
+    help: "edits and overwrites need a prior view of the file in the session",
+  },
+  {
+    key: "backgroundTaskTimeout",
+    flag: "--background-task-timeout",
+    aliases: ["--bg-timeout"],
+    env: "BORIS_BACKGROUND_TASK_TIMEOUT",
+    kind: "value",
+    valueName: "<seconds>",
+    defaultText: "0 = off",
+    help: "kill background tasks running longer than this",
+  },
+  {
+    key: "anthropicCompat",
+    flag: "--anthropic-compat",
+    env: "BORIS_ANTHROPIC_COMPAT",
+    kind: "bool",
+    valueName: "",
+    defaultText: "false",
+    help: "expose the tool schemas Claude models are tuned on (str_replace_editor …)",
+  },
+  {
+    key: "logLevel",
+    flag: "--log-level",
+    env: "BORIS_LOG_LEVEL",
+    kind: "value",
+    valueName: "<debug|info|warn|error>",
+    defaultText: "info",
+    help: "log verbosity (logs go to stderr only)",
+  },
+  {
+    key: "logFormat",
+    flag: "--log-format",
+    env: "BORIS_LOG_FORMAT",
+    kind: "value",
+    valueName: "<text|json>",
+    defaultText: "text",
+    help: "log line format",
+  },
+  {
+    key: "host",
+    flag: "--host",
+    env: "BORIS_HOST",
+    kind: "value",
+    httpOnly: true,
+    valueName: "<address>",
+    defaultText: "127.0.0.1",
+    help: "bind address (0.0.0.0 inside a container)",
+  },
+  {
+    key: "port",
+    flag: "--port",
+    env: "BORIS_PORT",
+    kind: "value",
+    httpOnly: true,
+    valueName: "<port>",
+    defaultText: "8080",
+    help: "TCP port, 0 = any free port",
+  },
+  {
+    key: "token",
+    flag: "--token",
+    env: "BORIS_TOKEN",
+    kind: "value",
+    httpOnly: true,
+    valueName: "<token>",
+    defaultText: "none",
+    help: "require 'Authorization: Bearer <token>' on /mcp",
+  },
+  {
+    key: "generateToken",
+    flag: "--generate-token",
+    env: "BORIS_GENERATE_TOKEN",
+    kind: "bool",
+    httpOnly: true,
+    valueName: "",
+    defaultText: "false",
+    help: "generate a random token and print it to stderr as 'bearer token: <hex>'",
+  },
+  {
+    key: "sessionIdleTimeout",
+    flag: "--session-idle-timeout",
+    env: "BORIS_SESSION_IDLE_TIMEOUT",
+    kind: "value",
+    httpOnly: true,
+    valueName: "<seconds>",
+    defaultText: "600",
+    help: "close a session with no request in flight and no open stream for this long",
+  },
+  {
+    key: "allowOrigins",
+    flag: "--allow-origin",
+    env: "BORIS_ALLOW_ORIGINS",
+    kind: "list",
+    splitFlag: true,
+    httpOnly: true,
+    valueName: "<origin>",
+    defaultText: "none",
+    help: "browser origins allowed to call the server, e.g. http://localhost:6274 (repeatable)",
+  },
+  {
+    key: "maxSessions",
+    flag: "--max-sessions",
+    env: "BORIS_MAX_SESSIONS",
+    kind: "value",
+    httpOnly: true,
+    valueName: "<n>",
+    defaultText: "1000",
+    help: "open sessions at most; further initialize requests get 503",
+  },
+];

@@ -1,0 +1,51 @@
+import type { BorisOptions } from "./parse.js";
+
+/** Fixed limits of the tools that are not options (SPEC §3). */
+export const TOOL_DEFAULTS = {
+  /** Upper bound of a bash call's `timeout` argument (ms); raised to --timeout when that is larger. */
+  maxTimeoutMs: 600_000,
+  /** TERM → KILL grace for timeouts, cancellation, task_kill and search kills. */
+  killGraceMs: 5_000,
+  /** How long the pipes are still read after the shell exits. */
+  drainMs: 100,
+  /** Characters kept per stream in a result. */
+  outputLimit: 30_000,
+  /** Minimum spacing of progress notifications (about 20 per second). */
+  progressIntervalMs: 50,
+  /** Deadline of one grep/glob child process. */
+  searchTimeoutMs: 60_000,
+} as const;
+
+/**
+ * The plain-value part of the tools' ToolConfig, derived once from the options (the apps add the
+ * path scope, which lives in @boris-mcp/tools). `rgPath` comes from BORIS_RG_PATH when set.
+ */
+export function toolSettings(options: BorisOptions, env: Readonly<Record<string, string | undefined>> = {}) {
+  const defaultTimeoutMs = Math.round(options.timeoutSeconds * 1000);
+  return {
+    shell: options.shell,
+    defaultTimeoutMs,
+    maxTimeoutMs: Math.max(TOOL_DEFAULTS.maxTimeoutMs, defaultTimeoutMs),
+    killGraceMs: TOOL_DEFAULTS.killGraceMs,
+    drainMs: TOOL_DEFAULTS.drainMs,
+    outputLimit: TOOL_DEFAULTS.outputLimit,
+    progressIntervalMs: TOOL_DEFAULTS.progressIntervalMs,
+    maxFileSize: options.maxFileSize,
+    requireViewBeforeEdit: options.requireViewBeforeEdit,
+    anthropicCompat: options.anthropicCompat,
+    disabledTools: new Set<string>(options.disabledTools) as ReadonlySet<string>,
+    searchTimeoutMs: TOOL_DEFAULTS.searchTimeoutMs,
+    rgPath: env.BORIS_RG_PATH?.trim() ? env.BORIS_RG_PATH : undefined,
+  };
+}
+
+/** What every Session is created with (besides its workdir). */
+export function sessionSettings(options: BorisOptions) {
+  return {
+    workdir: options.workdir,
+    graceMs: TOOL_DEFAULTS.killGraceMs,
+    backgroundTaskTimeoutMs: Math.round(options.backgroundTaskTimeoutSeconds * 1000),
+    outputLimit: TOOL_DEFAULTS.outputLimit,
+    drainMs: TOOL_DEFAULTS.drainMs,
+  };
+}
