@@ -8,7 +8,7 @@ import {
   readPackageVersion,
   sessionSettings,
 } from "@boris-mcp/config";
-import { Session } from "@boris-mcp/session";
+import { Session, sweepOrphanedProcesses } from "@boris-mcp/session";
 import { registerTools, toolsFor } from "@boris-mcp/tools";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
@@ -99,6 +99,15 @@ export async function runStdio(
   stopWatching = watchParent(() => void shutdown("parent process gone"));
 
   await server.connect(new StdioServerTransport());
+  // Processes a crashed (SIGKILLed) server could not clean up: their marker names a server that is gone.
+  setImmediate(() => {
+    void sweepOrphanedProcesses().then(
+      (killed) => {
+        if (killed > 0) logger.warn({ killed }, `killed ${killed} processes left by servers that no longer exist`);
+      },
+      (err) => logger.warn({ err }, "sweeping processes of dead servers failed"),
+    );
+  });
   logger.info(
     {
       workdir: options.workdir,

@@ -8,6 +8,7 @@ import {
   isLoopbackAddress,
   isLoopbackHostHeader,
   isOriginAllowed,
+  isOwnLoopbackOrigin,
   setCorsHeaders,
 } from "./guards.js";
 import { McpSessions, type SharedConfig } from "./sessions.js";
@@ -134,7 +135,8 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
     }
     const origin = req.headers.origin;
     if (origin !== undefined) {
-      if (!isOriginAllowed(origin, config.allowOrigins)) {
+      const sameOrigin = checkHost && isOwnLoopbackOrigin(origin, req.socket.localPort);
+      if (!sameOrigin && !isOriginAllowed(origin, config.allowOrigins)) {
         logger.warn({ origin }, "refused an Origin not in --allow-origin");
         return sendJson(res, 403, { error: "forbidden: Origin not allowed (see --allow-origin)" });
       }

@@ -9,6 +9,7 @@ import {
   sessionSettings,
   TOOL_DEFAULTS,
 } from "@boris-mcp/config";
+import { sweepOrphanedProcesses } from "@boris-mcp/session";
 import { toolsFor } from "@boris-mcp/tools";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./app.js";
 import { buildToolConfig } from "./tool-config.js";
@@ -108,6 +109,15 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
   process.on("unhandledRejection", (err) => logger.error({ err }, "unhandled rejection"));
 
   if (options.generateToken) writeStderr(`bearer token: ${token}`);
+  // Processes a crashed (SIGKILLed) server could not clean up: their marker names a server that is gone.
+  setImmediate(() => {
+    void sweepOrphanedProcesses().then(
+      (killed) => {
+        if (killed > 0) logger.warn({ killed }, `killed ${killed} processes left by servers that no longer exist`);
+      },
+      (err) => logger.warn({ err }, "sweeping processes of dead servers failed"),
+    );
+  });
   writeStderr(`boris-http listening on ${endpointUrl(options.host, address.port)}`);
   logger.info(
     {

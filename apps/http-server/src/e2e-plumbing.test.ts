@@ -136,6 +136,13 @@ describe("boris-http basics", () => {
     expect((await health(server)).body.sessions).toBe(0);
   });
 
+  it("accepts its own loopback origin without --allow-origin", async () => {
+    const own = await rawInitialize(server.url, { Origin: server.base });
+    expect(own.res.status).toBe(200);
+    expect(own.sessionId).toBeDefined();
+    await fetch(server.url, { method: "DELETE", headers: { "Mcp-Session-Id": own.sessionId! } });
+  });
+
   it("answers 404 off /mcp", async () => {
     expect((await fetch(`${server.base}/other`)).status).toBe(404);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hostName, isLoopbackAddress, isLoopbackHostHeader, isOriginAllowed } from "./guards.js";
+import { hostName, isLoopbackAddress, isLoopbackHostHeader, isOriginAllowed, isOwnLoopbackOrigin } from "./guards.js";
 
 describe("loopback checks", () => {
   it("knows loopback bind addresses", () => {
@@ -34,5 +34,18 @@ describe("isOriginAllowed", () => {
     expect(isOriginAllowed("http://b.test", ["http://a.test"])).toBe(false);
     expect(isOriginAllowed("null", [])).toBe(false);
     expect(isOriginAllowed("http://b.test", ["*"])).toBe(true);
+  });
+});
+
+describe("isOwnLoopbackOrigin", () => {
+  it("accepts the listener's own loopback origin only", () => {
+    expect(isOwnLoopbackOrigin("http://127.0.0.1:8080", 8080)).toBe(true);
+    expect(isOwnLoopbackOrigin("http://localhost:8080", 8080)).toBe(true);
+    expect(isOwnLoopbackOrigin("http://[::1]:8080", 8080)).toBe(true);
+    expect(isOwnLoopbackOrigin("http://127.0.0.1:3000", 8080)).toBe(false);
+    expect(isOwnLoopbackOrigin("https://127.0.0.1:8080", 8080)).toBe(false);
+    expect(isOwnLoopbackOrigin("http://evil.example:8080", 8080)).toBe(false);
+    expect(isOwnLoopbackOrigin("null", 8080)).toBe(false);
+    expect(isOwnLoopbackOrigin("http://127.0.0.1:8080", undefined)).toBe(false);
   });
 });

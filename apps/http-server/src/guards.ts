@@ -24,6 +24,23 @@ export function isLoopbackHostHeader(hostHeader: string | undefined): boolean {
   return name === "localhost" || name.endsWith(".localhost") || isLoopbackAddress(name);
 }
 
+/**
+ * The server's own origin on a loopback-bound server (`http://127.0.0.1:PORT`, `http://localhost:PORT`
+ * for the port it listens on): a page with that origin can only have been served by this very
+ * listener, so it is no rebinding attack and needs no --allow-origin entry.
+ */
+export function isOwnLoopbackOrigin(origin: string, localPort: number | undefined): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== "http:" || localPort === undefined) return false;
+  const port = url.port === "" ? 80 : Number(url.port);
+  return port === localPort && isLoopbackHostHeader(url.host);
+}
+
 export const CORS_ALLOW_HEADERS =
   "Authorization, Content-Type, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID";
 export const CORS_ALLOW_METHODS = "GET, POST, DELETE, OPTIONS";
