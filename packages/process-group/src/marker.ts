@@ -20,9 +20,18 @@ function environHas(environ: Buffer, entry: Buffer): boolean {
  * elsewhere). Catches processes that left their group: setsid, nohup, double forks.
  */
 export function findMarkedProcesses(marker: Marker): number[] {
-  if (!hasProcfs) return [];
   const entry = Buffer.from(`${marker.name}=${marker.value}`);
   const found: number[] = [];
+  for (const { pid, environ } of liveEnvirons()) if (environHas(environ, entry)) found.push(pid);
+  return found;
+}
+
+/**
+ * The environment of every other live process (zombies skipped), read from /proc/<pid>/environ;
+ * nothing without /proc. Processes that vanish or deny access while being read are passed over.
+ */
+function* liveEnvirons(): Generator<{ pid: number; environ: Buffer }> {
+  if (!hasProcfs) return;
   for (const pid of listPids()) {
     if (pid === process.pid) continue;
     let environ: Buffer;
@@ -31,11 +40,10 @@ export function findMarkedProcesses(marker: Marker): number[] {
     } catch {
       continue;
     }
-    if (!environHas(environ, entry)) continue;
+    if (environ.length === 0) continue; // kernel threads and zombies
     const state = readStat(pid)?.state;
-    if (state && state !== "Z" && state !== "X") found.push(pid);
+    if (state && state !== "Z" && state !== "X") yield { pid, environ };
   }
-  return found;
 }
 
 /**
@@ -57,24 +65,17 @@ export interface MarkedProcess {
 
 /** Every live process whose environment has a variable `name`, with its value (Linux only). */
 export function listMarkedProcesses(name: string): MarkedProcess[] {
-  if (!hasProcfs) return [];
   const prefix = Buffer.from(`${name}=`);
   const found: MarkedProcess[] = [];
-  for (const pid of listPids()) {
-    if (pid === process.pid) continue;
-    let environ: Buffer;
-    try {
-      environ = readFileSync(`/proc/${pid}/environ`);
-    } catch {
-      continue;
-    }
+  for (const { pid, environ } of liveEnvirons()) {
     let at = environ.indexOf(prefix);
     while (at > 0 && environ[at - 1] !== 0) at = environ.indexOf(prefix, at + 1);
     if (at === -1) continue;
     const end = environ.indexOf(0, at);
-    const value = environ.toString("utf8", at + prefix.length, end === -1 ? environ.length : end);
-    const state = readStat(pid)?.state;
-    if (state && state !== "Z" && state !== "X") found.push({ pid, value });
+    found.push({
+      pid,
+      value: environ.toString("utf8", at + prefix.length, end === -1 ? environ.length : end),
+    });
   }
   return found;
 }
