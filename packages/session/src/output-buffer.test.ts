@@ -115,6 +115,82 @@ describe("OutputBuffer", () => {
     );
   });
 
+  it("gives the same text when large ASCII chunks take the undecoded fast path", () => {
+    const ascii = (n: number, seed: number) =>
+      Buffer.from(
+        Array.from({ length: n }, (_, i) => String.fromCharCode(33 + ((i * 7 + seed) % 90))).join(""),
+      );
+    const pieces = [
+      Buffer.from("héllo 😀 "),
+      ascii(5_000, 1),
+      Buffer.from([0xe2, 0x82]), // cut € followed by ASCII: U+FFFD either way
+      ascii(7_000, 2),
+      Buffer.from("wörld\n"),
+      ascii(300, 3),
+      ascii(9_000, 4),
+      Buffer.from("😀 end"),
+    ];
+    const reference = Buffer.concat(pieces).toString("utf8");
+    for (const limit of [0, 1, 301, 4_000, 40_000]) {
+      const whole = new OutputBuffer({ limit });
+      whole.append(reference);
+      const chunked = new OutputBuffer({ limit });
+      for (const piece of pieces) chunked.append(piece);
+      chunked.end();
+      expect(chunked.toString()).toBe(whole.toString());
+      expect(chunked.totalLength).toBe(reference.length);
+      expect(chunked.retainedLength).toBe(whole.retainedLength);
+      expect(chunked.omitted).toBe(whole.omitted);
+    }
+  });
+
+  it("matches decoding everything at once for random mixes of ASCII and UTF-8 chunks", () => {
+    let seed = 12345;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    const alphabet = ["a", "b", "\n", "é", "€", "😀"];
+    for (let round = 0; round < 40; round++) {
+      const limit = [0, 1, 2, 7, 64, 301][random(6)] ?? 64;
+      const pieces: Buffer[] = [];
+      for (let i = random(30); i >= 0; i--) {
+        const size = [1, 3, 50, 400, 2_000][random(5)] ?? 1;
+        if (random(3) === 0) {
+          let text = "";
+          for (let j = 0; j < size; j++) text += alphabet[random(alphabet.length)];
+          const bytes = Buffer.from(text);
+          const cut = random(bytes.length + 1);
+          pieces.push(bytes.subarray(0, cut), bytes.subarray(cut));
+        } else {
+          pieces.push(Buffer.alloc(size, String.fromCharCode(97 + random(26))));
+        }
+      }
+      const reference = Buffer.concat(pieces).toString("utf8");
+      const whole = new OutputBuffer({ limit });
+      whole.append(reference);
+      const chunked = new OutputBuffer({ limit });
+      for (const piece of pieces) chunked.append(piece);
+      chunked.end();
+      expect(chunked.toString()).toBe(whole.toString());
+      expect(chunked.totalLength).toBe(reference.length);
+    }
+  });
+
+  it("keeps many small appends exact while trimming the tail in batches", () => {
+    const pieces = Array.from({ length: 400 }, (_, i) => (i % 97 === 0 ? "😀" : `${i},`));
+    // Stop after every piece: a read right after a batched trim must still see the right tail.
+    for (let stop = 1; stop <= pieces.length; stop++) {
+      const buf = new OutputBuffer({ limit: 100 });
+      // Bytes, so that runs of small ASCII chunks go through the raw tail and its trims.
+      for (const piece of pieces.slice(0, stop)) buf.append(piece === "😀" ? piece : Buffer.from(piece));
+      const expected = new OutputBuffer({ limit: 100 });
+      expected.append(pieces.slice(0, stop).join(""));
+      expect(buf.toString()).toBe(expected.toString());
+      expect(buf.retainedLength).toBeLessThanOrEqual(100);
+    }
+  });
+
   it("defaults to 30000 characters and accepts a limit of 0", () => {
     const buf = new OutputBuffer();
     expect(buf.limit).toBe(30_000);

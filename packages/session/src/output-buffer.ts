@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { StringDecoder } from "node:string_decoder";
 
 export interface OutputBufferOptions {
@@ -14,9 +15,15 @@ function isLowSurrogate(code: number): boolean {
 }
 
 /**
- * Bounded head + tail text buffer. Whatever is appended, it holds at most `limit` characters, so
- * a command printing gigabytes costs constant memory. Bytes are decoded as UTF-8 across chunk
- * boundaries, and neither cut splits a surrogate pair.
+ * Bounded head + tail text buffer. Whatever is appended, it holds at most `limit` characters (the
+ * tail may briefly hold up to twice its share, trimmed in batches), so a command printing
+ * gigabytes costs constant memory. Bytes are decoded as UTF-8 across chunk boundaries, and neither
+ * cut splits a surrogate pair.
+ *
+ * A flood must not cost per-chunk garbage or copies of the whole tail: ASCII chunks (the usual
+ * case for `yes`, logs, build output) past the head are not decoded at all but copied as bytes
+ * into one reused buffer, decoded only when the text is read; text is trimmed in batches so that
+ * many small appends do not each copy the tail.
  */
 export class OutputBuffer {
   readonly limit: number;
@@ -24,7 +31,11 @@ export class OutputBuffer {
   /** What the head leaves of the limit (one more when the head stopped short of a surrogate pair). */
   private tailLimit: number;
   private head = "";
+  /** The last `tailLimit` characters count; up to twice that many are held between trims. */
   private tail = "";
+  /** ASCII bytes that follow `tail`; of the two, again only the last `tailLimit` characters count. */
+  private raw: Buffer | undefined;
+  private rawLength = 0;
   private headFull = false;
   private total = 0;
   private readonly decoder = new StringDecoder("utf8");
@@ -37,8 +48,58 @@ export class OutputBuffer {
 
   /** Appends raw bytes (decoded as UTF-8) or text. */
   append(chunk: Buffer | string): void {
-    const text = typeof chunk === "string" ? chunk : this.decoder.write(chunk);
+    if (typeof chunk === "string") {
+      this.appendText(chunk);
+      return;
+    }
+    const headRoom = this.headFull ? 0 : this.headLimit - this.head.length;
+    if (chunk.length >= headRoom && isAscii(chunk)) {
+      this.appendAscii(chunk, headRoom);
+      return;
+    }
+    this.appendText(this.decoder.write(chunk));
+  }
+
+  /** One byte is one character here. */
+  private appendAscii(bytes: Buffer, headRoom: number): void {
+    // ASCII cannot complete a pending partial UTF-8 sequence: it decodes to U+FFFD either way.
+    const pending = this.decoder.end();
+    if (pending) this.appendText(pending);
+    let start = 0;
+    if (!this.headFull) {
+      start = Math.min(headRoom, this.headLimit - this.head.length);
+      this.appendText(bytes.toString("latin1", 0, start));
+    }
+    const n = bytes.length - start;
+    if (n === 0) return;
+    if (n >= this.tailLimit) {
+      this.total += n;
+      this.tail = "";
+      this.rawLength = 0;
+      this.copyRaw(bytes, bytes.length - this.tailLimit);
+    } else {
+      this.total += n;
+      this.copyRaw(bytes, start);
+    }
+  }
+
+  /** Appends `bytes[from..]` (fewer than `tailLimit`, or exactly that many) to the raw tail. */
+  private copyRaw(bytes: Buffer, from: number): void {
+    const n = bytes.length - from;
+    if (n <= 0) return;
+    this.raw ??= Buffer.allocUnsafeSlow(2 * this.limit);
+    if (this.rawLength + n > this.raw.length) {
+      // Keep only what can still count; the buffer holds twice that, so trims are rare.
+      const keep = Math.min(this.rawLength, this.tailLimit);
+      this.raw.copyWithin(0, this.rawLength - keep, this.rawLength);
+      this.rawLength = keep;
+    }
+    this.rawLength += bytes.copy(this.raw, this.rawLength, from);
+  }
+
+  private appendText(text: string): void {
     if (text.length === 0) return;
+    this.materializeRaw();
     this.total += text.length;
     let rest = text;
     if (!this.headFull) {
@@ -57,18 +118,44 @@ export class OutputBuffer {
     }
     if (rest.length >= this.tailLimit) {
       this.tail = rest.slice(rest.length - this.tailLimit);
+      this.dropLoneLowSurrogate();
     } else {
-      const keep = this.tailLimit - rest.length;
-      this.tail = (this.tail.length > keep ? this.tail.slice(this.tail.length - keep) : this.tail) + rest;
+      this.tail += rest;
+      if (this.tail.length > 2 * this.tailLimit) this.trimTail();
     }
-    // Nor start the tail with the second half of one.
+  }
+
+  /** Turns the raw ASCII bytes into tail text. */
+  private materializeRaw(): void {
+    if (this.rawLength === 0 || !this.raw) return;
+    const from = Math.max(0, this.rawLength - this.tailLimit);
+    this.tail += this.raw.toString("latin1", from, this.rawLength);
+    this.rawLength = 0;
+    this.trimTail();
+  }
+
+  private trimTail(): void {
+    if (this.tail.length > this.tailLimit) {
+      this.tail = this.tail.slice(this.tail.length - this.tailLimit);
+      this.dropLoneLowSurrogate();
+    }
+  }
+
+  /** Nor start the tail with the second half of a surrogate pair. */
+  private dropLoneLowSurrogate(): void {
     if (isLowSurrogate(this.tail.charCodeAt(0))) this.tail = this.tail.slice(1);
+  }
+
+  private tailText(): string {
+    this.materializeRaw();
+    this.trimTail();
+    return this.tail;
   }
 
   /** Flushes a trailing partial UTF-8 sequence, if any. */
   end(): void {
     const rest = this.decoder.end();
-    if (rest) this.append(rest);
+    if (rest) this.appendText(rest);
   }
 
   /** Characters appended so far. */
@@ -78,7 +165,7 @@ export class OutputBuffer {
 
   /** Characters currently held (never more than `limit`). */
   get retainedLength(): number {
-    return this.head.length + this.tail.length;
+    return this.head.length + this.tailText().length;
   }
 
   /** Characters dropped between head and tail. */
@@ -88,8 +175,9 @@ export class OutputBuffer {
 
   /** The text, with `[… N characters omitted …]` between head and tail when something was dropped. */
   toString(): string {
-    const omitted = this.omitted;
-    if (omitted === 0) return this.head + this.tail;
-    return `${this.head}\n[… ${omitted} characters omitted …]\n${this.tail}`;
+    const tail = this.tailText();
+    const omitted = this.total - this.head.length - tail.length;
+    if (omitted === 0) return this.head + tail;
+    return `${this.head}\n[… ${omitted} characters omitted …]\n${tail}`;
   }
 }
