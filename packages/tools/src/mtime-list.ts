@@ -1,0 +1,124 @@
+import { statSync } from "node:fs";
+
+const NO_THROW = { throwIfNoEntry: false } as const;
+
+/**
+ * Paths with their modification times, listed newest first (ties by name, byte order, so equal
+ * mtimes come out in a stable order and offset paging is deterministic).
+ *
+ * Compact on purpose: the names live as UTF-8 bytes in one growing buffer, the times in a
+ * Float64Array; a glob matching 100k files keeps no per-file JS object, so the heap (and the
+ * process's RSS) barely moves. Names are decoded only for the entries actually shown.
+ *
+ * The stats are synchronous on purpose: measured on a warm 78k-file tree, statSync of 32k paths
+ * took ~100 ms where a bounded pool of fs.promises.stat took 350-550 ms and fs.stat callbacks
+ * 160-225 ms (the per-call promise/callback overhead dominates a syscall of a few µs). Callers stat
+ * one pipe chunk at a time (a few thousand paths at most), so the event loop gets a turn between
+ * chunks while rg keeps walking on another core.
+ */
+export class MtimeList {
+  private bytes = Buffer.allocUnsafe(64 * 1024);
+  private used = 0;
+  private starts: Uint32Array = new Uint32Array(1024);
+  private ends: Uint32Array = new Uint32Array(1024);
+  private times = new Float64Array(1024);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * Stats `absPath` (following symlinks) and records `name`; false when it is gone. When `raw` is
+   * given, `raw[start, end)` is the name already encoded (the bytes rg printed) and `name` is unused.
+   */
+  add(name: string, absPath: string, raw?: Buffer, start = 0, end = 0): boolean {
+    const st = statSync(absPath, NO_THROW);
+    if (!st) return false;
+    if (raw) {
+      this.reserve(end - start);
+      for (let i = start; i < end; i++) this.bytes[this.used++] = raw[i] as number;
+      this.record(this.used - (end - start), st.mtimeMs);
+    } else {
+      this.push(name, st.mtimeMs);
+    }
+    return true;
+  }
+
+  push(name: string, mtimeMs: number): void {
+    this.reserve(Buffer.byteLength(name));
+    const start = this.used;
+    this.used += this.bytes.write(name, this.used);
+    this.record(start, mtimeMs);
+  }
+
+  private reserve(need: number): void {
+    if (this.used + need > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + need));
+      this.bytes.copy(grown, 0, 0, this.used);
+      this.bytes = grown;
+    }
+  }
+
+  private record(start: number, mtimeMs: number): void {
+    const i = this.count;
+    if (i === this.times.length) {
+      this.starts = grow32(this.starts);
+      this.ends = grow32(this.ends);
+      const t = new Float64Array(i * 2);
+      t.set(this.times);
+      this.times = t;
+    }
+    this.starts[i] = start;
+    this.ends[i] = this.used;
+    this.times[i] = mtimeMs;
+    this.count++;
+  }
+
+  /**
+   * Names, newest mtime first, produced lazily from a binary heap: a caller that stops after the
+   * entries that fit in the output (a thousand of 32k, say) pays O(n) to build the heap plus
+   * O(log n) per entry taken, instead of a full sort. Trees unpacked from an archive share one
+   * mtime for most files, so the name tie-break is exercised hard and a full sort is slow there.
+   */
+  *newestFirst(): Generator<string, void, undefined> {
+    const { bytes, starts, ends, times: t } = this;
+    let n = this.count;
+    const heap = new Uint32Array(n);
+    for (let i = 0; i < n; i++) heap[i] = i;
+    const before = (a: number, b: number): boolean => {
+      const ta = t[a] as number;
+      const tb = t[b] as number;
+      if (ta !== tb) return ta > tb;
+      return bytes.compare(bytes, starts[b], ends[b], starts[a], ends[a]) < 0;
+    };
+    const down = (from: number): void => {
+      let i = from;
+      const item = heap[i] as number;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && before(heap[r] as number, heap[l] as number) ? r : l;
+        if (!before(heap[c] as number, item)) break;
+        heap[i] = heap[c] as number;
+        i = c;
+      }
+      heap[i] = item;
+    };
+    for (let i = (n >> 1) - 1; i >= 0; i--) down(i);
+    while (n > 0) {
+      const top = heap[0] as number;
+      n--;
+      heap[0] = heap[n] as number;
+      if (n > 0) down(0);
+      yield bytes.toString("utf8", starts[top], ends[top]);
+    }
+  }
+}
+
+function grow32(a: Uint32Array): Uint32Array {
+  const g = new Uint32Array(a.length * 2);
+  g.set(a);
+  return g;
+}
