@@ -103,7 +103,8 @@ export async function runStdio(
   setImmediate(() => {
     void sweepOrphanedProcesses().then(
       (killed) => {
-        if (killed > 0) logger.warn({ killed }, `killed ${killed} processes left by servers that no longer exist`);
+        if (killed > 0)
+          logger.warn({ killed }, `killed ${killed} processes left by servers that no longer exist`);
       },
       (err) => logger.warn({ err }, "sweeping processes of dead servers failed"),
     );
