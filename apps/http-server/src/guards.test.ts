@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { hostName, isLoopbackAddress, isLoopbackHostHeader, isOriginAllowed, isOwnLoopbackOrigin } from "./guards.js";
+import {
+  hostName,
+  isLoopbackAddress,
+  isLoopbackHostHeader,
+  isOriginAllowed,
+  isOwnLoopbackOrigin,
+} from "./guards.js";
 
 describe("loopback checks", () => {
   it("knows loopback bind addresses", () => {
