@@ -1,3 +1,4 @@
+export { drained } from "./drain.js";
 export {
   findMarkedProcesses,
   killMarkedProcesses,

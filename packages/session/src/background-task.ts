@@ -1,5 +1,4 @@
-import type { Readable } from "node:stream";
-import { type ExitInfo, type ProcessGroup, terminate } from "@boris-mcp/process-group";
+import { drained, type ExitInfo, type ProcessGroup, terminate } from "@boris-mcp/process-group";
 import { OutputBuffer } from "./output-buffer.js";
 
 export type TaskStatus = "running" | "completed";
@@ -13,22 +12,6 @@ export interface TaskOptions {
   readonly outputLimit?: number;
   /** How long output is still read after the leader exits, ms. */
   readonly drainMs?: number;
-}
-
-/** Resolves when `stream` ends or after `ms`, whichever comes first. */
-function endedOrAfter(stream: Readable, ms: number): Promise<void> {
-  if (stream.readableEnded || stream.closed || stream.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      stream.off("end", done);
-      stream.off("close", done);
-      resolve();
-    }
-    stream.once("end", done);
-    stream.once("close", done);
-  });
 }
 
 /**
@@ -70,7 +53,7 @@ export class BackgroundTask {
     this.done = group.exited.then(async (exit) => {
       clearTimeout(this.safetyNet);
       const drainMs = options.drainMs ?? 100;
-      await Promise.all([endedOrAfter(group.stdout, drainMs), endedOrAfter(group.stderr, drainMs)]);
+      await Promise.all([drained(group.stdout, drainMs), drained(group.stderr, drainMs)]);
       // Left-behind children may keep writing: keep draining so they never block on a full pipe,
       // but the task's output is final now.
       group.stdout.off("data", onOut);

@@ -1,6 +1,6 @@
 import { constants } from "node:os";
-import type { Readable } from "node:stream";
 import {
+  drained,
   type ExitInfo,
   isGroupAlive,
   type ProcessGroup,
@@ -45,22 +45,6 @@ export function exitCodeOf(exit: { code: number | null; signal: NodeJS.Signals |
   if (exit.code !== null) return exit.code;
   const signo = exit.signal ? constants.signals[exit.signal] : undefined;
   return signo !== undefined ? 128 + signo : 1;
-}
-
-/** Resolves when `stream` ends or after `ms`, whichever comes first. */
-function endedOrAfter(stream: Readable, ms: number): Promise<void> {
-  if (stream.readableEnded || stream.closed || stream.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      stream.off("end", done);
-      stream.off("close", done);
-      resolve();
-    }
-    stream.once("end", done);
-    stream.once("close", done);
-  });
 }
 
 /**
@@ -108,10 +92,7 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandOut
   try {
     exit = await group.exited;
     clearTimeout(timer);
-    await Promise.all([
-      endedOrAfter(group.stdout, options.drainMs),
-      endedOrAfter(group.stderr, options.drainMs),
-    ]);
+    await Promise.all([drained(group.stdout, options.drainMs), drained(group.stderr, options.drainMs)]);
     // After a kill, return only once nothing of the group is left.
     if (killing) await killing;
   } finally {
