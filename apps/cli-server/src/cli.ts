@@ -8,7 +8,7 @@ import {
   readPackageVersion,
   sessionSettings,
 } from "@boris-mcp/config";
-import { Session, sweepOrphanedProcesses } from "@boris-mcp/session";
+import { killProcessesOfThisServer, Session, sweepOrphanedProcesses } from "@boris-mcp/session";
 import { registerTools, toolsFor } from "@boris-mcp/tools";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
@@ -71,6 +71,11 @@ export async function runStdio(
     if (!done) {
       logger.info({ reason }, "shutting down");
       stopWatching();
+      // close() is bounded (grace, then SIGKILL); should it still overrun, leave nothing behind.
+      setTimeout(() => {
+        killProcessesOfThisServer();
+        process.exit(code || 1);
+      }, session.graceMs + 3000).unref();
       done = (async () => {
         try {
           await session.close();

@@ -9,7 +9,7 @@ import {
   sessionSettings,
   TOOL_DEFAULTS,
 } from "@boris-mcp/config";
-import { sweepOrphanedProcesses } from "@boris-mcp/session";
+import { killProcessesOfThisServer, sweepOrphanedProcesses } from "@boris-mcp/session";
 import { toolsFor } from "@boris-mcp/tools";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./app.js";
 import { buildToolConfig } from "./tool-config.js";
@@ -91,7 +91,11 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     stopping = true;
     logger.info({ signal, sessions: app.sessions.openCount }, "shutting down");
     // Sessions finish within the kill grace (TERM → grace → KILL); never hang past it.
-    setTimeout(() => process.exit(1), TOOL_DEFAULTS.killGraceMs + 900).unref();
+    setTimeout(() => {
+      // The orderly close overran its deadline: leave nothing behind all the same.
+      killProcessesOfThisServer();
+      process.exit(1);
+    }, TOOL_DEFAULTS.killGraceMs + 900).unref();
     app.shutdown().then(
       () => process.exit(0),
       (err) => {

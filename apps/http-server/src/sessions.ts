@@ -5,6 +5,7 @@ import { Session, type SessionOptions, SessionRegistry } from "@boris-mcp/sessio
 import { registerTools, type ToolConfig } from "@boris-mcp/tools";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 
 /** Built once at start-up and shared, read-only, by every session. */
 export interface SharedConfig {
@@ -125,6 +126,9 @@ export class McpSessions {
     // "close" fires when the response is complete or the connection dies: a long tool call and an
     // open GET stream both keep the session busy until then.
     res.once("close", () => {
+      // The client went away before its answer was complete: cancel what it asked for, so a
+      // command it was waiting on is killed (its process group, not just the response).
+      if (!res.writableFinished) cancelRequests(entry, body);
       entry.inflight--;
       if (entry.inflight === 0) this.armIdleTimer(entry);
     });
@@ -158,5 +162,17 @@ export class McpSessions {
   async closeAll(reason: string): Promise<void> {
     await Promise.all([...this.entries.keys()].map((id) => this.close(id, reason)));
     await this.registry.closeAll();
+  }
+}
+
+/** Hands the session's protocol server a `notifications/cancelled` for each request in `body`. */
+function cancelRequests(entry: Entry, body: unknown): void {
+  for (const message of Array.isArray(body) ? body : [body]) {
+    if (!isJSONRPCRequest(message)) continue;
+    entry.transport.onmessage?.({
+      jsonrpc: "2.0",
+      method: "notifications/cancelled",
+      params: { requestId: message.id, reason: "client disconnected" },
+    });
   }
 }

@@ -102,6 +102,17 @@ describe.runIf(process.platform === "linux")("marker sweep", () => {
     expect(isRunning(group.pid)).toBe(true);
   });
 
+  it("sweeps many markers at once, each killing exactly its own (they share scans of /proc)", async () => {
+    const markers = Array.from({ length: 12 }, newMarker);
+    const sleepers = await Promise.all(markers.map((m) => sleeperWithEnv({ [m.name]: m.value })));
+    // Another value of the same variable, swept by nobody here.
+    const bystander = await sleeperWithEnv({ [markers[0]!.name]: newMarker().value });
+    const killed = await Promise.all(markers.map((m) => killMarkedProcesses(m)));
+    expect(killed).toEqual(markers.map(() => 1));
+    for (const s of sleepers) expect(isRunning(s.pid)).toBe(false);
+    expect(isRunning(bystander.pid)).toBe(true);
+  });
+
   it("finds nothing and kills nothing when no process carries the marker", async () => {
     const unmarked = await sleeperWithEnv({ PATH: "/usr/bin:/bin" });
     const marker = newMarker();

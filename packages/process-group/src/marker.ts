@@ -80,14 +80,49 @@ export function listMarkedProcesses(name: string): MarkedProcess[] {
   return found;
 }
 
+/** Scans asked for in the same turn of the event loop, by variable name: one pass serves them all. */
+const pendingScans = new Map<string, Promise<Map<string, number[]>>>();
+
+/**
+ * Pids by value of the variable `name`, from one pass over /proc made after the call and shared
+ * by every caller of the same turn: a server closing all its sessions at once would otherwise read
+ * every process's environment once per session, and the shutdown would overrun its deadline.
+ */
+function markedByValue(name: string): Promise<Map<string, number[]>> {
+  let scan = pendingScans.get(name);
+  if (!scan) {
+    scan = new Promise((resolve) => {
+      setImmediate(() => {
+        pendingScans.delete(name);
+        const byValue = new Map<string, number[]>();
+        const prefix = Buffer.from(`${name}=`);
+        for (const { pid, environ } of liveEnvirons()) {
+          // Every entry of the variable counts (an environment may repeat one), as in findMarkedProcesses.
+          for (let at = environ.indexOf(prefix); at !== -1; at = environ.indexOf(prefix, at + 1)) {
+            if (at > 0 && environ[at - 1] !== 0) continue;
+            const end = environ.indexOf(0, at);
+            const value = environ.toString("utf8", at + prefix.length, end === -1 ? environ.length : end);
+            const pids = byValue.get(value);
+            if (!pids) byValue.set(value, [pid]);
+            else if (!pids.includes(pid)) pids.push(pid);
+          }
+        }
+        resolve(byValue);
+      });
+    });
+    pendingScans.set(name, scan);
+  }
+  return scan;
+}
+
 /**
  * SIGKILLs every process carrying `marker`, rescanning until none is left (a process may fork
- * between a scan and the kill). Resolves with how many were killed.
+ * between a scan and the kill). Resolves with how many were killed. Concurrent calls share scans.
  */
 export async function killMarkedProcesses(marker: Marker, maxRounds = 20): Promise<number> {
   const killed = new Set<number>();
   for (let round = 0; round < maxRounds; round++) {
-    const pids = findMarkedProcesses(marker);
+    const pids = (await markedByValue(marker.name)).get(marker.value) ?? [];
     if (pids.length === 0) break;
     for (const pid of pids) {
       try {

@@ -179,4 +179,45 @@ describe("signalGroup and isGroupAlive", () => {
     expect(isGroupAlive(group.pgid)).toBe(false);
     expect(signalGroup(group.pgid, 0)).toBe(false);
   });
+
+  it("see a group created after the scan they share (a reused scan never answers for a newer group)", async () => {
+    // Both leaders exit and leave a child, so each answer needs a scan of /proc.
+    const first = spawnGroup("bash", ["-c", "sleep 1000 & echo $!"], { cwd });
+    leftovers.group(first.pgid);
+    await readPids(collect(first.stdout).text, 1);
+    await first.exited;
+    // Frozen clock: every scan counts as fresh, however long the second group takes to start.
+    const now = performance.now();
+    vi.spyOn(performance, "now").mockReturnValue(now);
+    expect(isGroupAlive(first.pgid)).toBe(true);
+    const second = spawnGroup("bash", ["-c", "sleep 1000 & echo $!"], { cwd });
+    leftovers.group(second.pgid);
+    await readPids(collect(second.stdout).text, 1);
+    await second.exited;
+    expect(isGroupAlive(second.pgid)).toBe(true);
+    vi.restoreAllMocks();
+    signalGroup(first.pgid, "SIGKILL");
+    signalGroup(second.pgid, "SIGKILL");
+    expect(await waitFor(() => !isGroupAlive(first.pgid) && !isGroupAlive(second.pgid))).toBe(true);
+  });
+
+  it("many groups with a dead leader and a TERM-ignoring member are terminated in parallel", async () => {
+    // 30 groups polled at once: each poll of each group used to read every process of the system.
+    const groups = await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        const group = spawnGroup("bash", ["-c", `(${TRAP_TERM}) & sleep 0.2`], { cwd });
+        leftovers.group(group.pgid);
+        const out = collect(group.stdout);
+        expect(await waitFor(() => out.text().includes("ready"))).toBe(true);
+        await group.exited;
+        return group;
+      }),
+    );
+    for (const group of groups) expect(isGroupAlive(group.pgid)).toBe(true);
+    await Promise.all(groups.map((group) => terminate(group.pgid, { graceMs: 300 })));
+    for (const group of groups) {
+      expect(isGroupAlive(group.pgid)).toBe(false);
+      expect(groupEntries(group.pgid).filter((pid) => stat(pid)?.state !== "Z")).toEqual([]);
+    }
+  });
 });

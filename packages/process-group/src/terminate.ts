@@ -16,6 +16,41 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
+interface GroupScan {
+  readonly at: number;
+  /** How long it is reused: a few times what it cost, so scanning takes a bounded share of the CPU. */
+  readonly reuseMs: number;
+  /** Groups that had at least one process (zombies included) when the scan ran. */
+  readonly seen: Set<number>;
+  /** Groups that had a live (non-zombie) process. */
+  readonly live: Set<number>;
+}
+
+let lastScan: GroupScan | undefined;
+
+/**
+ * One pass over /proc, shared by every caller for a while: a shutdown that terminates hundreds of
+ * groups in parallel polls each of them, and a pass per poll per group (O(groups × processes))
+ * kept the event loop so busy that grace periods ran seconds late. Reusing a scan only delays
+ * noticing that a group died; a group the scan saw without live members cannot come back, and a
+ * group it did not see at all (newer than the scan) gets a fresh scan.
+ */
+function scanGroups(pgid: number): GroupScan {
+  const now = performance.now();
+  if (lastScan && now - lastScan.at < lastScan.reuseMs && lastScan.seen.has(pgid)) return lastScan;
+  const seen = new Set<number>();
+  const live = new Set<number>();
+  for (const pid of listPids()) {
+    const stat = readStat(pid);
+    if (!stat) continue;
+    seen.add(stat.pgrp);
+    if (stat.state !== "Z" && stat.state !== "X") live.add(stat.pgrp);
+  }
+  const cost = performance.now() - now;
+  lastScan = { at: now, reuseMs: Math.max(10, 4 * cost), seen, live };
+  return lastScan;
+}
+
 /**
  * Whether any live process is still in group `pgid`. Zombies do not count: a container's init may
  * never reap orphans, and a zombie can neither run nor be killed.
@@ -23,11 +58,10 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
 export function isGroupAlive(pgid: number): boolean {
   if (!signalGroup(pgid, 0)) return false;
   if (!hasProcfs) return true;
-  for (const pid of listPids()) {
-    const stat = readStat(pid);
-    if (stat && stat.pgrp === pgid && stat.state !== "Z" && stat.state !== "X") return true;
-  }
-  return false;
+  // The usual case, a live leader, needs no scan of every process.
+  const leader = readStat(pgid);
+  if (leader && leader.pgrp === pgid && leader.state !== "Z" && leader.state !== "X") return true;
+  return scanGroups(pgid).live.has(pgid);
 }
 
 async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {

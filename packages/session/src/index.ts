@@ -1,5 +1,10 @@
 export { BackgroundTask, type TaskOptions, type TaskStatus } from "./background-task.js";
-export { markerOwner, SERVER_IDENTITY, sweepOrphanedProcesses } from "./orphans.js";
+export {
+  killProcessesOfThisServer,
+  markerOwner,
+  SERVER_IDENTITY,
+  sweepOrphanedProcesses,
+} from "./orphans.js";
 export { OutputBuffer, type OutputBufferOptions } from "./output-buffer.js";
 export { SessionRegistry } from "./registry.js";
 export {

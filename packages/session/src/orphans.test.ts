@@ -2,7 +2,12 @@ import { spawn } from "node:child_process";
 import { processIdentity } from "@boris-mcp/process-group";
 import { afterEach, describe, expect, it } from "vitest";
 import { MARKER_NAME } from "./marker-name.js";
-import { markerOwner, SERVER_IDENTITY, sweepOrphanedProcesses } from "./orphans.js";
+import {
+  killProcessesOfThisServer,
+  markerOwner,
+  SERVER_IDENTITY,
+  sweepOrphanedProcesses,
+} from "./orphans.js";
 import { Session } from "./session.js";
 import { isRunning, waitFor } from "./test-helpers.js";
 
@@ -52,6 +57,17 @@ describe.runIf(process.platform === "linux")("sweepOrphanedProcesses", () => {
     const orphan = startSleeper({ [MARKER_NAME]: `${pid}-1.abc` });
     expect(await sweepOrphanedProcesses()).toBeGreaterThanOrEqual(1);
     expect(await waitFor(() => !isRunning(orphan))).toBe(true);
+  });
+});
+
+describe.runIf(process.platform === "linux")("killProcessesOfThisServer", () => {
+  it("kills this server's marked processes and nothing else", async () => {
+    const ours = startSleeper({ [MARKER_NAME]: `${SERVER_IDENTITY}.abc` });
+    const otherServer = startSleeper();
+    const theirs = startSleeper({ [MARKER_NAME]: `${processIdentity(otherServer)}.def` });
+    expect(killProcessesOfThisServer()).toBeGreaterThanOrEqual(1);
+    expect(await waitFor(() => !isRunning(ours))).toBe(true);
+    expect(isRunning(theirs)).toBe(true);
   });
 });
 

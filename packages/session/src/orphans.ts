@@ -51,3 +51,21 @@ export async function sweepOrphanedProcesses(maxRounds = 10): Promise<number> {
   }
   return killed.size;
 }
+
+/**
+ * SIGKILLs, synchronously, every process any session of this server started: the last resort
+ * before a forced exit, when an orderly close did not finish in time. Returns how many.
+ */
+export function killProcessesOfThisServer(): number {
+  let killed = 0;
+  for (const { pid, value } of listMarkedProcesses(MARKER_NAME)) {
+    if (markerOwner(value) !== SERVER_IDENTITY) continue;
+    try {
+      process.kill(pid, "SIGKILL");
+      killed++;
+    } catch {
+      // Already gone.
+    }
+  }
+  return killed;
+}

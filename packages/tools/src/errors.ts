@@ -37,6 +37,16 @@ export class ToolError extends Error {
   }
 }
 
+/**
+ * A value quoted for an error message, shortened in the middle past `max` characters: the model
+ * needs to recognise what it sent, not to read 60 KB of it back.
+ */
+export function quoted(value: string, max = 200): string {
+  if (value.length <= max) return JSON.stringify(value);
+  const half = Math.floor(max / 2);
+  return `${JSON.stringify(value.slice(0, half))}…(${value.length - 2 * half} more characters)…${JSON.stringify(value.slice(-half))}`;
+}
+
 export function errorResult(code: ErrorCode, message: string): CallToolResult {
   return { isError: true, content: [{ type: "text", text: `[${code}] ${message}` }] };
 }

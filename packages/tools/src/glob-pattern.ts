@@ -9,7 +9,13 @@ import picomatch from "picomatch";
 const PICO_OPTIONS: picomatch.PicomatchOptions = { dot: true, noextglob: true, nonegate: true, posix: true };
 
 /** Why `pattern` is not a valid glob, or undefined when it is. */
+/** Longer globs are refused: no real path pattern is this long, and the regex would be huge. */
+export const MAX_GLOB_LENGTH = 4096;
+
 export function globSyntaxError(pattern: string): string | undefined {
+  if (pattern.length > MAX_GLOB_LENGTH) {
+    return `it is ${pattern.length} characters long; at most ${MAX_GLOB_LENGTH} are accepted`;
+  }
   let braces = 0;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];

@@ -208,6 +208,9 @@ describe("glob errors and scoping", () => {
     expect(errorOf(await glob({ pattern: "[abc" }), "GLOB_INVALID_PATTERN")).toContain("[abc");
     expect(errorOf(await glob({ pattern: "*.{go" }), "GLOB_INVALID_PATTERN")).toContain("*.{go");
     expect(errorOf(await glob({ pattern: "" }), "INVALID_INPUT")).toContain("pattern");
+    const huge = errorOf(await glob({ pattern: "x".repeat(40_000) }), "GLOB_INVALID_PATTERN");
+    expect(huge).toContain("40000 characters long; at most 4096");
+    expect(huge.length).toBeLessThan(600);
     expect(errorOf(await glob({ pattern: "*", type: "symlink" }), "GLOB_INVALID_TYPE")).toContain(
       "file, directory",
     );

@@ -2,7 +2,7 @@ import type { Stats } from "node:fs";
 import { lstatSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { z } from "zod";
-import { ErrorCode, ioError, ToolError, textResult } from "./errors.js";
+import { ErrorCode, ioError, quoted, ToolError, textResult } from "./errors.js";
 import { compileGlob, globSyntaxError } from "./glob-pattern.js";
 import { MtimeList } from "./mtime-list.js";
 import { filesArgs } from "./rg-args.js";
@@ -73,7 +73,7 @@ async function glob(raw: Record<string, unknown>, ctx: ToolContext) {
   if (why) {
     throw new ToolError(
       ErrorCode.GLOB_INVALID_PATTERN,
-      `glob: pattern ${JSON.stringify(pattern)} is invalid: ${why}. ` +
+      `glob: pattern ${quoted(pattern)} is invalid: ${why}. ` +
         "Supported: * ** ? {a,b} [abc] [a-z] [!a]; escape a literal special character with a backslash.",
     );
   }

@@ -408,6 +408,15 @@ describe("grep errors", () => {
     expect(rep).toContain("invalid repetition count range");
   });
 
+  it("an oversized pattern or include is refused with a short message", async () => {
+    const { grep } = await setup({ "a.txt": "x\n" });
+    const pattern = errorOf(await grep({ pattern: "x".repeat(200_000) }), "INVALID_INPUT");
+    expect(pattern).toContain("200000 bytes long; at most 65536");
+    const include = errorOf(await grep({ pattern: "x", include: "*".repeat(5000) }), "INVALID_INPUT");
+    expect(include).toContain("5000 characters long; at most 4096");
+    expect(include.length).toBeLessThan(600);
+  });
+
   it("a line break in the pattern asks for multiline", async () => {
     const { grep } = await setup({ "a.txt": "x\n" });
     expect(errorOf(await grep({ pattern: "a\nb" }), "GREP_INVALID_PATTERN")).toContain("multiline: true");

@@ -1,7 +1,7 @@
 import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { z } from "zod";
-import { ErrorCode, ioError, ToolError, textResult } from "./errors.js";
+import { ErrorCode, ioError, quoted, ToolError, textResult } from "./errors.js";
 import { FILE_TYPE_NAMES, fileTypeGlobs } from "./file-types.js";
 import { compileGlob, type GlobMatcher, globSyntaxError } from "./glob-pattern.js";
 import { MtimeList } from "./mtime-list.js";
@@ -173,6 +173,9 @@ interface GrepRequest {
   readonly offset: number;
 }
 
+/** Longest pattern passed to rg, in bytes. */
+const MAX_PATTERN_BYTES = 65_536;
+
 function parseRequest(raw: Record<string, unknown>): { req: GrepRequest; path: string | undefined } {
   const parsed = fullSchema.safeParse(raw);
   if (!parsed.success)
@@ -182,6 +185,14 @@ function parseRequest(raw: Record<string, unknown>): { req: GrepRequest; path: s
     throw new ToolError(
       ErrorCode.INVALID_INPUT,
       "grep: 'pattern' is empty. Give a regular expression to search for, e.g. pattern: \"TODO\".",
+    );
+  }
+  const patternBytes = Buffer.byteLength(args.pattern);
+  if (patternBytes > MAX_PATTERN_BYTES) {
+    // The kernel refuses a single argument over 128 KiB; long before that it is no longer a search.
+    throw new ToolError(
+      ErrorCode.INVALID_INPUT,
+      `grep: 'pattern' is ${patternBytes} bytes long; at most ${MAX_PATTERN_BYTES} are accepted. Search for a shorter, distinctive part.`,
     );
   }
   const mode = args.output_mode ?? "files_with_matches";
@@ -209,7 +220,7 @@ function parseRequest(raw: Record<string, unknown>): { req: GrepRequest; path: s
     if (why) {
       throw new ToolError(
         ErrorCode.INVALID_INPUT,
-        `grep: include glob ${JSON.stringify(include)} is invalid: ${why}. ` +
+        `grep: include glob ${quoted(include)} is invalid: ${why}. ` +
           "Examples: *.ts, *.{ts,tsx}, src/**/*.py.",
       );
     }
@@ -239,7 +250,7 @@ function rgFailure(req: GrepRequest, stderr: string): ToolError | undefined {
   if (/literal "\\n" is not allowed/.test(text)) {
     return new ToolError(
       ErrorCode.GREP_INVALID_PATTERN,
-      `grep: pattern ${JSON.stringify(req.pattern)} contains a line break, which only matches with multiline: true. ` +
+      `grep: pattern ${quoted(req.pattern)} contains a line break, which only matches with multiline: true. ` +
         "Set multiline: true, or search for one line at a time.",
     );
   }
@@ -247,7 +258,7 @@ function rgFailure(req: GrepRequest, stderr: string): ToolError | undefined {
     const reason = /^error: (.*)$/m.exec(text)?.[1] ?? text.split("\n")[0];
     return new ToolError(
       ErrorCode.GREP_INVALID_PATTERN,
-      `grep: pattern ${JSON.stringify(req.pattern)} is not a valid regular expression: ${reason}. ` +
+      `grep: pattern ${quoted(req.pattern)} is not a valid regular expression: ${reason}. ` +
         "Patterns use ripgrep's (Rust regex) syntax; escape literal special characters with a backslash, " +
         "e.g. \\( \\[ \\{ \\. \\* \\+ \\?.",
     );
@@ -255,7 +266,7 @@ function rgFailure(req: GrepRequest, stderr: string): ToolError | undefined {
   if (/glob|definition/i.test(text)) {
     return new ToolError(
       ErrorCode.INVALID_INPUT,
-      `grep: ripgrep rejected the file filter (include ${JSON.stringify(req.include ?? "")}): ${text.split("\n")[0]}.`,
+      `grep: ripgrep rejected the file filter (include ${quoted(req.include ?? "")}): ${text.split("\n")[0]}.`,
     );
   }
   return new ToolError(ErrorCode.IO_ERROR, `grep: ripgrep failed: ${text.split("\n")[0]}.`);

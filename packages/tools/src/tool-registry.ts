@@ -1,9 +1,8 @@
 import type { Session } from "@boris-mcp/session";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import { Protocol, type RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
-  CallToolRequestSchema,
   type CallToolResult,
   ListToolsRequestSchema,
   type ServerNotification,
@@ -99,6 +98,23 @@ export function formatInvalidInput(tool: string, error: z.ZodError, args: Record
 
 type ServerLike = McpServer | Server;
 
+/**
+ * tools/call with `arguments` of any JSON type: the SDK's own schema would reject a non-object
+ * with a protocol error dumping zod issues, where the model needs `[INVALID_INPUT]` and a fix.
+ */
+const LenientCallToolRequestSchema = z.object({
+  method: z.literal("tools/call"),
+  params: z.looseObject({
+    name: z.string(),
+    arguments: z.unknown().optional(),
+    _meta: z.looseObject({ progressToken: z.union([z.string(), z.number()]).optional() }).optional(),
+  }),
+});
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 function lowLevel(server: ServerLike): Server {
   return server instanceof Server ? server : server.server;
 }
@@ -118,49 +134,61 @@ export function serveTools(
   const tools = describeTools(defs);
   low.registerCapabilities({ tools: { listChanged: false } });
   low.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
-  low.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-    const { name } = request.params;
-    const def = byName.get(name);
-    if (!def) {
-      return errorResult(
-        ErrorCode.INVALID_INPUT,
-        `unknown tool '${name}'. Available tools: ${defs.map((d) => d.name).join(", ")}.`,
-      );
-    }
-    const rawArgs = (request.params.arguments ?? {}) as Record<string, unknown>;
-    const parsed = def.inputSchema.safeParse(rawArgs);
-    if (!parsed.success) {
-      return errorResult(ErrorCode.INVALID_INPUT, formatInvalidInput(name, parsed.error, rawArgs));
-    }
-    const progressToken = request.params._meta?.progressToken;
-    const ctx: ToolContext = {
-      session,
-      config,
-      signal: extra.signal,
-      progressToken,
-      extra,
-      async sendProgress(progress, message) {
-        if (progressToken === undefined || extra.signal.aborted) return;
-        await extra
-          .sendNotification({
-            method: "notifications/progress",
-            params: { progressToken, progress, ...(message !== undefined ? { message } : {}) },
-          })
-          .catch(() => {});
-      },
-    };
-    try {
-      return await def.handler(parsed.data, ctx);
-    } catch (err) {
-      if (err instanceof ToolError) return errorResult(err.code, err.message);
-      const code = (err as { code?: unknown })?.code;
-      if (code === ErrorCode.SESSION_CLOSED || code === ErrorCode.BASH_TASK_LIMIT) {
-        return errorResult(code, (err as Error).message);
+  // The base class's registration: Server's own wraps tools/call in the strict SDK schema again.
+  Protocol.prototype.setRequestHandler.call(
+    low,
+    LenientCallToolRequestSchema,
+    async (request, extra): Promise<CallToolResult> => {
+      const { name } = request.params;
+      const def = byName.get(name);
+      if (!def) {
+        return errorResult(
+          ErrorCode.INVALID_INPUT,
+          `unknown tool '${name}'. Available tools: ${defs.map((d) => d.name).join(", ")}.`,
+        );
       }
-      return errorResult(
-        ErrorCode.IO_ERROR,
-        `${name} failed unexpectedly: ${(err as Error)?.message ?? String(err)}`,
-      );
-    }
-  });
+      const given = request.params.arguments === undefined ? {} : request.params.arguments;
+      if (!isPlainObject(given)) {
+        return errorResult(
+          ErrorCode.INVALID_INPUT,
+          `${name}: 'arguments' must be an object of named arguments, got ${describeType(given)}. Call ${name} with e.g. {"${def.inputSchema.keyof().options[0] ?? "arg"}": …}.`,
+        );
+      }
+      const rawArgs = given;
+      const parsed = def.inputSchema.safeParse(rawArgs);
+      if (!parsed.success) {
+        return errorResult(ErrorCode.INVALID_INPUT, formatInvalidInput(name, parsed.error, rawArgs));
+      }
+      const progressToken = request.params._meta?.progressToken;
+      const ctx: ToolContext = {
+        session,
+        config,
+        signal: extra.signal,
+        progressToken,
+        extra,
+        async sendProgress(progress, message) {
+          if (progressToken === undefined || extra.signal.aborted) return;
+          await extra
+            .sendNotification({
+              method: "notifications/progress",
+              params: { progressToken, progress, ...(message !== undefined ? { message } : {}) },
+            })
+            .catch(() => {});
+        },
+      };
+      try {
+        return await def.handler(parsed.data, ctx);
+      } catch (err) {
+        if (err instanceof ToolError) return errorResult(err.code, err.message);
+        const code = (err as { code?: unknown })?.code;
+        if (code === ErrorCode.SESSION_CLOSED || code === ErrorCode.BASH_TASK_LIMIT) {
+          return errorResult(code, (err as Error).message);
+        }
+        return errorResult(
+          ErrorCode.IO_ERROR,
+          `${name} failed unexpectedly: ${(err as Error)?.message ?? String(err)}`,
+        );
+      }
+    },
+  );
 }
