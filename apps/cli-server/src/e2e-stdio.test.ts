@@ -1,22 +1,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { bash, COMPAT_TOOLS, isRunning, STANDARD_TOOLS, textOf, waitUntil } from "@boris-mcp/test-support";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { bash, MAIN, makeWorkdir, startStdio, textOf } from "./test/harness.js";
-import { isAlive, waitFor } from "./test/processes.js";
-
-const STANDARD_TOOLS = [
-  "bash",
-  "task_output",
-  "task_kill",
-  "view",
-  "str_replace",
-  "create_file",
-  "grep",
-  "glob",
-];
-const COMPAT_TOOLS = ["bash", "task_output", "task_kill", "str_replace_editor", "grep", "glob"];
+import { MAIN, makeWorkdir, startStdio } from "./test/harness.js";
 
 const workdir = makeWorkdir();
 afterAll(() => rmSync(workdir, { recursive: true, force: true }));
@@ -36,13 +24,13 @@ async function startProcesses(client: Client): Promise<number[]> {
   const daemonPid = Number(String(daemon.structured!.stdout).trim());
   const taskId = String(bg.structured!.task_id);
   let taskPid = 0;
-  await waitFor("the background task to print its pid", async () => {
+  await waitUntil("the background task to print its pid", async () => {
     const out = await client.callTool({ name: "task_output", arguments: { task_id: taskId } });
     taskPid = Number(/(\d+)/.exec(textOf(out).split("stdout:")[1] ?? "")?.[1] ?? 0);
     return taskPid > 0;
   });
   const pids = [taskPid, daemonPid];
-  for (const pid of pids) expect(isAlive(pid)).toBe(true);
+  for (const pid of pids) expect(isRunning(pid)).toBe(true);
   return pids;
 }
 
@@ -71,7 +59,7 @@ describe("boris over stdio", () => {
   });
 
   it("serves the compat tool set and leaves disabled tools out", async () => {
-    const cases: [string[], string[]][] = [
+    const cases: [string[], readonly string[]][] = [
       [["--anthropic-compat"], COMPAT_TOOLS],
       [
         ["--disable-tools", "bash", "--disable-tools", "grep"],
@@ -99,7 +87,7 @@ describe("boris over stdio", () => {
     run.child.stdin!.end();
     expect((await run.exited).code).toBe(0);
     expect(run.stderr()).toContain('shutting down reason="stdin ended"');
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(pids.filter(isRunning)).toEqual([]);
     expect(run.processes()).toEqual([]);
   });
 
@@ -109,7 +97,7 @@ describe("boris over stdio", () => {
     run.child.kill("SIGTERM");
     await run.exited;
     expect(run.stderr()).toContain("shutting down reason=SIGTERM");
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(pids.filter(isRunning)).toEqual([]);
     expect(run.processes()).toEqual([]);
   });
 
@@ -119,7 +107,7 @@ describe("boris over stdio", () => {
     run.child.stdout!.destroy(); // the reading end is gone: the next write fails with EPIPE
     run.child.stdin!.write(`${JSON.stringify({ jsonrpc: "2.0", id: 99, method: "tools/list" })}\n`);
     await run.exited;
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(pids.filter(isRunning)).toEqual([]);
     run.child.stdin!.destroy();
   });
 
@@ -129,7 +117,7 @@ describe("boris over stdio", () => {
     run.child.stderr!.destroy();
     run.child.stdin!.write("this is not JSON\n"); // logged as a protocol error: the write hits EPIPE
     await run.exited;
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(pids.filter(isRunning)).toEqual([]);
     run.child.stdin!.destroy();
   });
 
@@ -153,8 +141,8 @@ describe("boris over stdio", () => {
       const pids = await startProcesses(run.client);
       run.child.kill("SIGKILL");
       await run.exited;
-      await waitFor("boris to notice its parent is gone and exit", () => !isAlive(borisPid), 10_000);
-      await waitFor("its tasks to be gone", () => pids.every((p) => !isAlive(p)), 10_000);
+      await waitUntil("boris to notice its parent is gone and exit", () => !isRunning(borisPid), 10_000);
+      await waitUntil("its tasks to be gone", () => pids.every((p) => !isRunning(p)), 10_000);
       expect(run.processes()).toEqual([]);
       expect(run.stderr()).toContain('shutting down reason="parent process gone"');
     } finally {

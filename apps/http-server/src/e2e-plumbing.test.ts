@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { request } from "node:http";
+import { COMPAT_TOOLS, STANDARD_TOOLS, waitUntil } from "@boris-mcp/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   connect,
@@ -11,19 +12,6 @@ import {
   rawInitialize,
   startServer,
 } from "./test/harness.js";
-import { waitFor } from "./test/processes.js";
-
-const STANDARD_TOOLS = [
-  "bash",
-  "task_output",
-  "task_kill",
-  "view",
-  "str_replace",
-  "create_file",
-  "grep",
-  "glob",
-];
-const COMPAT_TOOLS = ["bash", "task_output", "task_kill", "str_replace_editor", "grep", "glob"];
 
 function statusWithHost(base: string, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -306,7 +294,7 @@ describe("boris-http limits", () => {
     try {
       const { sessionId } = await rawInitialize(server.url);
       expect((await health(server)).body.sessions).toBe(1);
-      await waitFor("the idle session to close", async () => (await health(server)).body.sessions === 0);
+      await waitUntil("the idle session to close", async () => (await health(server)).body.sessions === 0);
       const res = await fetch(server.url, {
         method: "POST",
         headers: { ...MCP_HEADERS, "Mcp-Session-Id": sessionId!, "Mcp-Protocol-Version": "2025-06-18" },

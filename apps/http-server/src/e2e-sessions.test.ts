@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { bash, isRunning, processesWithEnv, textOf, waitUntil } from "@boris-mcp/test-support";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  bash,
   connect,
   MCP_HEADERS,
   makeWorkdir,
@@ -11,9 +11,7 @@ import {
   rawRequest,
   rawSession,
   startServer,
-  textOf,
 } from "./test/harness.js";
-import { isAlive, processesWithEnv, waitFor } from "./test/processes.js";
 
 /** The session marker every process of a session carries (SPEC §2). */
 async function markerOf(client: Client): Promise<string> {
@@ -114,10 +112,10 @@ describe("boris-http per-connection sessions (seed 002)", () => {
     await startBackground(a.client, "sleep 300");
     await startBackground(b.client, "sleep 300");
     const [ma, mb] = [await markerOf(a.client), await markerOf(b.client)];
-    await waitFor("both tasks running", () => processesOf(ma).length > 0 && processesOf(mb).length > 0);
+    await waitUntil("both tasks running", () => processesOf(ma).length > 0 && processesOf(mb).length > 0);
     const pidsA = processesOf(ma);
     await a.transport.terminateSession(); // DELETE answers once the session is closed
-    expect(pidsA.filter(isAlive)).toEqual([]);
+    expect(pidsA.filter(isRunning)).toEqual([]);
     expect(processesOf(mb).length).toBeGreaterThan(0);
     const stale = await fetch(server.url, {
       method: "POST",
@@ -172,11 +170,11 @@ describe("boris-http idle sessions (seed 002/004)", () => {
     const c = await connect(server.url);
     await startBackground(c.client, "sleep 300");
     const marker = await markerOf(c.client);
-    await waitFor("the task to run", () => processesOf(marker).length > 0);
+    await waitUntil("the task to run", () => processesOf(marker).length > 0);
     const pids = processesOf(marker);
     // The client goes away without DELETE (its GET stream closes): the session is now idle.
     await c.client.close();
-    await waitFor("the idle session's task to die", () => pids.every((p) => !isAlive(p)));
+    await waitUntil("the idle session's task to die", () => pids.every((p) => !isRunning(p)));
     const { status } = await rawRequest(server.url, c.sessionId, {
       jsonrpc: "2.0",
       id: 1,
@@ -216,11 +214,11 @@ describe("boris-http shutdown (seed 004)", () => {
         // a daemon that left the process group and the session
         await bash(c.client, "setsid sleep 300 > /dev/null 2>&1 < /dev/null &");
       }
-      await waitFor("the tasks and daemons to run", () => server.sessionProcesses().length >= 8);
+      await waitUntil("the tasks and daemons to run", () => server.sessionProcesses().length >= 8);
       const pids = server.sessionProcesses();
       server.proc.kill("SIGTERM");
       expect(await server.exited).toBe(0);
-      expect(pids.filter(isAlive)).toEqual([]);
+      expect(pids.filter(isRunning)).toEqual([]);
       expect(server.sessionProcesses()).toEqual([]);
     } finally {
       await server.stop();

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { isRunning, Leftovers, procStat, readPids, waitFor } from "@boris-mcp/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { findMarkedProcesses, killMarkedProcesses } from "./marker.js";
 import { spawnGroup } from "./spawn.js";
 import { terminate } from "./terminate.js";
-import { collect, isRunning, Leftovers, readPids, stat, waitFor } from "./test-helpers.js";
+import { collect } from "./test-helpers.js";
 import type { Marker, ProcessGroup } from "./types.js";
 
 const cwd = tmpdir();
@@ -22,7 +23,7 @@ async function sleeperWithEnv(env: Record<string, string>): Promise<ProcessGroup
   const group = spawnGroup("env", ["-i", ...assignments, "sleep", "1000"], { cwd });
   leftovers.group(group.pgid);
   // Wait for the exec, so /proc/<pid>/environ is sleep's and not env's.
-  if (!(await waitFor(() => stat(group.pid) !== undefined && readComm(group.pid) === "sleep"))) {
+  if (!(await waitFor(() => procStat(group.pid) !== undefined && readComm(group.pid) === "sleep"))) {
     throw new Error("sleep did not start");
   }
   return group;
@@ -49,8 +50,8 @@ describe.runIf(process.platform === "linux")("marker sweep", () => {
     const escaped = await readPids(out.text, 2);
     for (const pid of escaped) leftovers.pid(pid);
     // Both the setsid'd bash and its sleep now live in another session and group.
-    expect(await waitFor(() => escaped.every((pid) => stat(pid)?.session !== group.pgid))).toBe(true);
-    for (const pid of escaped) expect(stat(pid)?.pgrp).not.toBe(group.pgid);
+    expect(await waitFor(() => escaped.every((pid) => procStat(pid)?.session !== group.pgid))).toBe(true);
+    for (const pid of escaped) expect(procStat(pid)?.pgrp).not.toBe(group.pgid);
 
     await terminate(group, { graceMs: 2000 });
     expect(isRunning(group.pid)).toBe(false);
@@ -94,7 +95,7 @@ describe.runIf(process.platform === "linux")("marker sweep", () => {
     const [marked] = await readPids(out.text, 1);
     expect(await waitFor(() => readComm(marked!) === "sleep")).toBe(true);
     process.kill(marked!, "SIGSTOP");
-    expect(await waitFor(() => stat(marked!)?.state === "T")).toBe(true);
+    expect(await waitFor(() => procStat(marked!)?.state === "T")).toBe(true);
 
     expect(findMarkedProcesses(marker)).toEqual([marked]);
     expect(await killMarkedProcesses(marker)).toBe(1);

@@ -2,10 +2,11 @@ import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { finished } from "node:stream/promises";
+import { isGone, isRunning, Leftovers, procStat, readPids } from "@boris-mcp/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { SpawnError, spawnGroup } from "./spawn.js";
 import { terminate } from "./terminate.js";
-import { collect, isGone, isRunning, Leftovers, readPids, stat } from "./test-helpers.js";
+import { collect } from "./test-helpers.js";
 
 const cwd = tmpdir();
 const leftovers = new Leftovers();
@@ -16,11 +17,11 @@ describe("spawnGroup", () => {
     const group = spawnGroup("sleep", ["1000"], { cwd });
     leftovers.group(group.pgid);
     expect(group.pgid).toBe(group.pid);
-    const s = stat(group.pid);
+    const s = procStat(group.pid);
     expect(s?.pgrp).toBe(group.pid);
     expect(s?.session).toBe(group.pid);
     // Not in the test runner's group: a signal to ours cannot reach it and vice versa.
-    expect(stat(process.pid)?.pgrp).not.toBe(group.pid);
+    expect(procStat(process.pid)?.pgrp).not.toBe(group.pid);
     await terminate(group, { graceMs: 2000 });
   });
 
@@ -61,7 +62,7 @@ describe("spawnGroup", () => {
     // The pipe is still open (the grandchild holds it), yet exited has resolved.
     expect(group.stdout.readableEnded).toBe(false);
     expect(isRunning(grandchild!)).toBe(true);
-    expect(stat(grandchild!)?.pgrp).toBe(group.pgid);
+    expect(procStat(grandchild!)?.pgrp).toBe(group.pgid);
     await terminate(group.pgid, { graceMs: 2000 });
     expect(isRunning(grandchild!)).toBe(false);
   });

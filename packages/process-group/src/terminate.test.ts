@@ -1,18 +1,18 @@
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { spawnGroup } from "./spawn.js";
-import { isGroupAlive, signalGroup, terminate } from "./terminate.js";
 import {
-  collect,
   groupEntries,
   isGone,
   isRunning,
   Leftovers,
+  procStat,
   readPids,
-  stat,
   waitFor,
-} from "./test-helpers.js";
+} from "@boris-mcp/test-support";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { spawnGroup } from "./spawn.js";
+import { isGroupAlive, signalGroup, terminate } from "./terminate.js";
+import { collect } from "./test-helpers.js";
 import type { ProcessGroup } from "./types.js";
 
 const cwd = tmpdir();
@@ -40,7 +40,7 @@ async function expectGroupGone(group: ProcessGroup): Promise<void> {
   await group.exited;
   expect(isGone(group.pid)).toBe(true);
   expect(isGroupAlive(group.pgid)).toBe(false);
-  expect(groupEntries(group.pgid).filter((pid) => stat(pid)?.state !== "Z")).toEqual([]);
+  expect(groupEntries(group.pgid).filter((pid) => procStat(pid)?.state !== "Z")).toEqual([]);
 }
 
 const TRAP_TERM = 'trap "" TERM; echo ready; while :; do sleep 0.1; done';
@@ -76,7 +76,7 @@ describe("terminate", () => {
     const pids = await readPids(out.text, 2);
     for (const pid of pids) {
       leftovers.pid(pid);
-      expect(stat(pid)?.pgrp).toBe(group.pgid);
+      expect(procStat(pid)?.pgrp).toBe(group.pgid);
     }
     await terminate(group, { graceMs: 2000 });
     for (const pid of pids) expect(isRunning(pid)).toBe(false);
@@ -98,7 +98,7 @@ describe("terminate", () => {
   it("terminates a stopped group: TERM acts because the group is continued", async () => {
     const { group } = await startReady("echo ready; sleep 1000");
     signalGroup(group.pgid, "SIGSTOP");
-    expect(await waitFor(() => stat(group.pid)?.state === "T")).toBe(true);
+    expect(await waitFor(() => procStat(group.pid)?.state === "T")).toBe(true);
     await terminate(group, { graceMs: 10_000 });
     expect(await group.exited).toEqual({ code: null, signal: "SIGTERM" });
     await expectGroupGone(group);
@@ -107,7 +107,7 @@ describe("terminate", () => {
   it("terminates a stopped group that ignores TERM", async () => {
     const { group } = await startReady(TRAP_TERM);
     signalGroup(group.pgid, "SIGSTOP");
-    expect(await waitFor(() => stat(group.pid)?.state === "T")).toBe(true);
+    expect(await waitFor(() => procStat(group.pid)?.state === "T")).toBe(true);
     await terminate(group, { graceMs: 300 });
     expect(await group.exited).toEqual({ code: null, signal: "SIGKILL" });
     await expectGroupGone(group);
@@ -217,7 +217,7 @@ describe("signalGroup and isGroupAlive", () => {
     await Promise.all(groups.map((group) => terminate(group.pgid, { graceMs: 300 })));
     for (const group of groups) {
       expect(isGroupAlive(group.pgid)).toBe(false);
-      expect(groupEntries(group.pgid).filter((pid) => stat(pid)?.state !== "Z")).toEqual([]);
+      expect(groupEntries(group.pgid).filter((pid) => procStat(pid)?.state !== "Z")).toEqual([]);
     }
   });
 });

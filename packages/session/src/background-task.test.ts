@@ -1,8 +1,8 @@
 import { tmpdir } from "node:os";
 import { spawnGroup } from "@boris-mcp/process-group";
+import { isGone, isRunning, Leftovers, readPids } from "@boris-mcp/test-support";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BackgroundTask, type TaskOptions } from "./background-task.js";
-import { isGone, isRunning, Leftovers, readPids } from "./test-helpers.js";
 
 const cwd = tmpdir();
 const leftovers = new Leftovers();

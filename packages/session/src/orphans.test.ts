@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { processIdentity } from "@boris-mcp/process-group";
+import { isRunning, waitFor } from "@boris-mcp/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { MARKER_NAME } from "./marker-name.js";
 import {
@@ -9,7 +10,6 @@ import {
   sweepOrphanedProcesses,
 } from "./orphans.js";
 import { Session } from "./session.js";
-import { isRunning, waitFor } from "./test-helpers.js";
 
 const started: number[] = [];
 

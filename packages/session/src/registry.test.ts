@@ -1,9 +1,10 @@
 import { tmpdir } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
+import { isGone, isRunning, Leftovers } from "@boris-mcp/test-support";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SessionRegistry } from "./registry.js";
 import { Session } from "./session.js";
-import { bash, isGone, isRunning, Leftovers, TRAP_TERM, waitForOutput } from "./test-helpers.js";
+import { bash, TRAP_TERM, waitForOutput } from "./test-helpers.js";
 
 const workdir = tmpdir();
 const leftovers = new Leftovers();

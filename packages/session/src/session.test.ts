@@ -1,18 +1,9 @@
 import { tmpdir } from "node:os";
 import { type ProcessGroup, spawnGroup } from "@boris-mcp/process-group";
+import { isGone, isRunning, Leftovers, procStat, readPids, waitFor } from "@boris-mcp/test-support";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MARKER_NAME, Session, SessionError } from "./session.js";
-import {
-  bash,
-  isGone,
-  isRunning,
-  Leftovers,
-  readPids,
-  stat,
-  TRAP_TERM,
-  waitFor,
-  waitForOutput,
-} from "./test-helpers.js";
+import { bash, TRAP_TERM, waitForOutput } from "./test-helpers.js";
 
 const workdir = tmpdir();
 const leftovers = new Leftovers();
@@ -151,7 +142,7 @@ describe("Session.close", () => {
     const [child] = await readPids(() => task.stdout.toString(), 1);
     await task.done;
     expect(isRunning(child!)).toBe(true);
-    expect(stat(child!)?.pgrp).toBe(task.group.pgid);
+    expect(procStat(child!)?.pgrp).toBe(task.group.pgid);
     await s.close();
     expect(isRunning(child!)).toBe(false);
     expect(task.killed).toBe(false);
@@ -214,8 +205,8 @@ describe("Session.close", () => {
     const [daemon] = await readPids(() => task.stdout.toString(), 1);
     leftovers.pid(daemon!);
     // It left the task's group and session: the group kill cannot reach it.
-    expect(await waitFor(() => stat(daemon!)?.session === daemon)).toBe(true);
-    expect(stat(daemon!)?.pgrp).not.toBe(task.group.pgid);
+    expect(await waitFor(() => procStat(daemon!)?.session === daemon)).toBe(true);
+    expect(procStat(daemon!)?.pgrp).not.toBe(task.group.pgid);
     await s.close();
     expect(isGone(task.pid)).toBe(true);
     expect(isRunning(daemon!)).toBe(false);
@@ -227,7 +218,7 @@ describe("Session.close", () => {
     const [daemon] = await readPids(() => task.stdout.toString(), 1);
     leftovers.pid(daemon!);
     await task.done;
-    expect(await waitFor(() => stat(daemon!)?.session === daemon)).toBe(true);
+    expect(await waitFor(() => procStat(daemon!)?.session === daemon)).toBe(true);
     expect(isRunning(daemon!)).toBe(true);
     await s.close();
     expect(isRunning(daemon!)).toBe(false);
@@ -243,7 +234,7 @@ describe("Session.close", () => {
     const [orphan] = await readPids(stdoutOf(group), 1);
     await group.exited;
     expect(isRunning(orphan!)).toBe(true);
-    expect(stat(orphan!)?.pgrp).toBe(group.pgid);
+    expect(procStat(orphan!)?.pgrp).toBe(group.pgid);
     await s.close();
     expect(isRunning(orphan!)).toBe(false);
   });
@@ -267,7 +258,7 @@ describe("Session.close", () => {
     const [daemon] = await readPids(stdoutOf(group), 1);
     leftovers.pid(daemon!);
     await group.exited;
-    expect(await waitFor(() => stat(daemon!)?.session === daemon)).toBe(true);
+    expect(await waitFor(() => procStat(daemon!)?.session === daemon)).toBe(true);
     await s.close();
     expect(isRunning(daemon!)).toBe(false);
   });

@@ -1,21 +1,12 @@
 import { readFileSync } from "node:fs";
 import { mkdir, rmdir, symlink } from "node:fs/promises";
 import path from "node:path";
+import { isGone, isRunning, killAll, pidsIn, procStat, waitFor } from "@boris-mcp/test-support";
 import { type Progress, ProgressNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sentinelMarker } from "./cwd-sentinel.js";
 import { errorOf, okText, removeDir, tempDir, testConfig, textOf } from "./test-file-support.js";
-import {
-  connectShell,
-  isGone,
-  isRunning,
-  killAll,
-  pidsIn,
-  procState,
-  type ShellHarness,
-  structured,
-  waitFor,
-} from "./test-shell-support.js";
+import { connectShell, type ShellHarness, structured } from "./test-shell-support.js";
 
 let root: string;
 let h: ShellHarness;
@@ -298,7 +289,7 @@ describe("bash: lifetime of what it starts", () => {
     const result = await h.call("bash", { command: "setsid sleep 1000 >/dev/null 2>&1 & echo $!" });
     const [daemon] = pidsIn(String(structured(result).stdout));
     stray.push(daemon!);
-    expect(await waitFor(() => procState(daemon!)?.session === daemon)).toBe(true);
+    expect(await waitFor(() => procStat(daemon!)?.session === daemon)).toBe(true);
     expect(isRunning(daemon!)).toBe(true);
     await h.session.close();
     expect(isRunning(daemon!)).toBe(false);

@@ -1,15 +1,8 @@
 // bash run_in_background, task_output and task_kill, through the SDK client against real shells.
+import { isRunning, killAll, pidsIn, waitFor } from "@boris-mcp/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { errorOf, okText, removeDir, tempDir, testConfig, textOf } from "./test-file-support.js";
-import {
-  connectShell,
-  isRunning,
-  killAll,
-  pidsIn,
-  type ShellHarness,
-  structured,
-  waitFor,
-} from "./test-shell-support.js";
+import { connectShell, type ShellHarness, structured } from "./test-shell-support.js";
 
 let root: string;
 let h: ShellHarness;

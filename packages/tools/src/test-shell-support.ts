@@ -1,7 +1,5 @@
 // Test helpers for bash, task_output and task_kill: a session + server + SDK client over the
-// in-memory transport, and questions about processes asked of the OS rather than our own state.
-import { readFileSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
+// in-memory transport. Questions about processes, asked of the OS, are in @boris-mcp/test-support.
 import { Session, type SessionOptions } from "@boris-mcp/session";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -48,64 +46,4 @@ export async function connectShell(
 export function structured(result: CallToolResult): Record<string, unknown> {
   if (!result.structuredContent) throw new Error(`expected structuredContent, got ${JSON.stringify(result)}`);
   return result.structuredContent;
-}
-
-/** State letter from /proc/<pid>/stat, undefined when there is no such entry. */
-export function procState(pid: number): { state: string; pgrp: number; session: number } | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, "latin1");
-  } catch {
-    return undefined;
-  }
-  const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return { state: f[0] ?? "", pgrp: Number(f[2]), session: Number(f[3]) };
-}
-
-/** kill(pid, 0) succeeds and the process is not a zombie (this container's init never reaps). */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ESRCH") return false;
-    throw err;
-  }
-  const s = procState(pid);
-  return s !== undefined && s.state !== "Z" && s.state !== "X";
-}
-
-/** kill(pid, 0) fails with ESRCH: not even a zombie is left. */
-export function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ESRCH";
-  }
-}
-
-/** Polls `cond` until it holds or `timeoutMs` passes; returns its last value. */
-export async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (cond()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(10);
-  }
-}
-
-/** The integers (pids) printed one per line in `text`. */
-export function pidsIn(text: string): number[] {
-  return [...text.matchAll(/^(\d+)$/gm)].map((m) => Number(m[1]));
-}
-
-/** Kills whatever a failed test left running. */
-export function killAll(pids: readonly number[]): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // Already gone.
-    }
-  }
 }

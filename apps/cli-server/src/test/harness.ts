@@ -4,10 +4,9 @@ import { createWriteStream, mkdtempSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { processesWithEnv } from "@boris-mcp/test-support";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { processesWithEnv } from "./processes.js";
 
 export const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
 
@@ -82,21 +81,5 @@ export async function startStdio(
     stderr: () => err,
     exited,
     processes: () => processesWithEnv(`BORIS_E2E_RUN=${mark}`),
-  };
-}
-
-export function textOf(result: unknown): string {
-  return (result as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("");
-}
-
-export async function bash(client: Client, command: string, extra: Record<string, unknown> = {}) {
-  const result = (await client.callTool({
-    name: "bash",
-    arguments: { command, ...extra },
-  })) as CallToolResult;
-  return {
-    result,
-    text: textOf(result),
-    structured: result.structuredContent as Record<string, unknown> | undefined,
   };
 }

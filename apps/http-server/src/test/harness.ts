@@ -4,10 +4,9 @@ import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isRunning, processesWithEnv } from "@boris-mcp/test-support";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { isAlive, processesWithEnv } from "./processes.js";
 
 export const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
 
@@ -72,7 +71,7 @@ export async function startServer(
     stderr: () => stderr,
     sessionProcesses: () => processesWithEnv(envMark).filter((p) => p !== pid),
     async stop() {
-      if (isAlive(pid)) proc.kill("SIGTERM");
+      if (isRunning(pid)) proc.kill("SIGTERM");
       await exited;
       rmSync(workdir, { recursive: true, force: true });
     },
@@ -96,24 +95,6 @@ export async function connect(
   const client = new Client({ name: "boris-e2e", version: "1.0.0" });
   await client.connect(transport);
   return { client, transport, sessionId: transport.sessionId! };
-}
-
-export function textOf(result: unknown): string {
-  const r = result as CallToolResult;
-  return r.content.map((c) => (c.type === "text" ? c.text : "")).join("");
-}
-
-/** Runs a bash command; returns the result text and structured content. */
-export async function bash(client: Client, command: string, extra: Record<string, unknown> = {}) {
-  const result = (await client.callTool({
-    name: "bash",
-    arguments: { command, ...extra },
-  })) as CallToolResult;
-  return {
-    result,
-    text: textOf(result),
-    structured: result.structuredContent as Record<string, unknown> | undefined,
-  };
 }
 
 export const MCP_HEADERS = {

@@ -1,0 +1,156 @@
+// HTTP under load: 100 concurrent sessions each making 20 mixed calls (bash, view, grep, glob) on a
+// small project, then 1000 idle sessions for the memory one session costs. The clients run in the
+// bench process, on the same 2 cores as the server.
+import path from "node:path";
+import { startBorisHttp } from "./boris.mjs";
+import { makeProject } from "./fixtures.mjs";
+import { connectHttp, deleteRawSession, health, openRawSession } from "./http-client.mjs";
+import { cpuSeconds, MB, memOf, PeakTracker } from "./procmem.mjs";
+import { row } from "./report.mjs";
+import { median, percentile, sleep, waitFor } from "./stats.mjs";
+
+const SESSIONS = 100;
+const CALLS = 20;
+const IDLE_SESSIONS = 1000;
+const IDLE_TARGET_KB = 100;
+const BATCH = 50;
+
+/** Runs `fn` over `items`, `width` at a time. */
+async function inBatches(items, width, fn) {
+  const out = [];
+  for (let i = 0; i < items.length; i += width)
+    out.push(...(await Promise.all(items.slice(i, i + width).map(fn))));
+  return out;
+}
+
+export async function httpLoad(ctx) {
+  const root = path.join(ctx.dirs.work, "project");
+  const viewFile = makeProject(root);
+  const server = await startBorisHttp({
+    workdir: root,
+    args: ["--max-sessions", String(IDLE_SESSIONS + 100)],
+  });
+  const peak = new PeakTracker(server.pid);
+  try {
+    const ops = [
+      ["bash", { command: "echo hello" }],
+      ["view", { path: viewFile }],
+      ["grep", { pattern: "TODO\\(1" }],
+      ["glob", { pattern: "**/*.ts" }],
+    ];
+    const latencies = [];
+    const byTool = Object.fromEntries(ops.map(([tool]) => [tool, []]));
+    const errors = [];
+    const start = performance.now();
+    const cpuStart = { server: cpuSeconds(server.pid), bench: process.cpuUsage() };
+    const clients = await Promise.all(
+      Array.from({ length: SESSIONS }, async (_, k) => {
+        let endpoint;
+        try {
+          ({ endpoint } = await connectHttp({
+            name: `load-${k}`,
+            url: server.url,
+            pid: server.pid,
+            log: server.log,
+          }));
+        } catch (err) {
+          errors.push(`initialize: ${err?.message ?? err}`);
+          return undefined;
+        }
+        for (let i = 0; i < CALLS; i++) {
+          const [tool, args] = ops[(i + k) % ops.length];
+          const t = performance.now();
+          const r = await endpoint.call(tool, args);
+          const ms = performance.now() - t;
+          latencies.push(ms);
+          byTool[tool].push(ms);
+          if (r.isError) errors.push(r.text);
+        }
+        return endpoint;
+      }),
+    );
+    const wallS = (performance.now() - start) / 1000;
+    const serverCpu = (cpuSeconds(server.pid) - cpuStart.server) / wallS;
+    const benchUsage = process.cpuUsage(cpuStart.bench);
+    const benchCpu = (benchUsage.user + benchUsage.system) / 1e6 / wallS;
+    const loadPeak = peak.observe()?.hwm ?? 0;
+    await Promise.all(clients.filter(Boolean).map((c) => c.terminate()));
+    const calls = SESSIONS * CALLS;
+    const throughput = calls / wallS;
+    const p50 = median(latencies);
+    const p99 = percentile(latencies, 99);
+    const perTool = Object.entries(byTool)
+      .map(([tool, t]) => `${tool} ${median(t).toFixed(0)}/${percentile(t, 99).toFixed(0)}`)
+      .join(", ");
+    ctx.log(
+      `HTTP load: ${calls} calls in ${wallS.toFixed(1)} s, ${errors.length} errors, p99 ${p99.toFixed(0)} ms`,
+    );
+    ctx.log(`HTTP load p50/p99 ms by tool: ${perTool}`);
+    ctx.rows.push(
+      row({
+        figure: `HTTP load: ${SESSIONS} sessions × ${CALLS} mixed calls, errors`,
+        unit: "",
+        boris: errors.length,
+        measured: errors.length,
+        target: { max: 0, unit: "" },
+        note: `${errors.length ? `first: ${errors[0].slice(0, 80)}` : "bash, view, grep, glob in turn"}`,
+      }),
+      row({
+        figure: "HTTP load: throughput",
+        unit: "calls/s",
+        boris: throughput,
+        note:
+          `${calls} calls in ${wallS.toFixed(1)} s incl. the ${SESSIONS} initializes; the clients share the 2 cores; ` +
+          `server peak RSS ${(loadPeak / MB).toFixed(0)} MB; CPU busy: server ${(serverCpu * 100).toFixed(0)}%, bench clients ${(benchCpu * 100).toFixed(0)}% of a core`,
+      }),
+      row({
+        figure: "HTTP load: call latency p99",
+        unit: "ms",
+        boris: p99,
+        note: `p50 ${p50.toFixed(0)} ms under 100-way concurrency; p50/p99 ms by tool: ${perTool}`,
+        detail: { p50, p90: percentile(latencies, 90), p99, byTool },
+      }),
+    );
+
+    // Idle sessions: the RSS they add once the load's sessions are gone.
+    await waitFor(async () => (await health(server.url)).sessions === 0, {
+      what: "the load sessions to close",
+    });
+    await sleep(1000);
+    const before = memOf(server.pid).rss;
+    const ids = await inBatches(Array.from({ length: IDLE_SESSIONS }), BATCH, () =>
+      openRawSession(server.url),
+    );
+    await sleep(2000);
+    const after = memOf(server.pid).rss;
+    const open = (await health(server.url)).sessions;
+    const perSessionKb = (after - before) / IDLE_SESSIONS / 1024;
+    const delStart = performance.now();
+    const statuses = await inBatches(ids, BATCH, (id) => deleteRawSession(server.url, id));
+    const delMs = performance.now() - delStart;
+    const left = (await health(server.url)).sessions;
+    peak.observe();
+    ctx.log(`idle sessions: ${perSessionKb.toFixed(1)} KB each; ${open} open, ${left} left after DELETE`);
+    ctx.rows.push(
+      row({
+        figure: `${IDLE_SESSIONS} idle HTTP sessions: RSS per session`,
+        unit: "KB",
+        boris: perSessionKb,
+        measured: perSessionKb,
+        target: { max: IDLE_TARGET_KB, unit: "KB" },
+        ok: open === IDLE_SESSIONS,
+        note:
+          `RSS ${(before / MB).toFixed(0)} → ${(after / MB).toFixed(0)} MB (no GC forced); ` +
+          `${IDLE_SESSIONS} DELETEs in ${(delMs / 1000).toFixed(1)} s, ${statuses.filter((s) => s !== 200).length} not 200, ${left} left`,
+      }),
+      row({
+        figure: "boris-http peak RSS (load, then 1000 idle sessions)",
+        unit: "MB",
+        boris: peak.peak / MB,
+        note: "informational",
+      }),
+    );
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,14 @@
+export { killAll, killQuietly, Leftovers } from "./cleanup.js";
+export {
+  type MarkedProcess,
+  markedPids,
+  markedProcesses,
+  markerOf,
+  processesWithEnv,
+  SESSION_MARKER,
+} from "./environ.js";
+export { bash, textOf } from "./mcp.js";
+export { pidsIn, readPids } from "./pids.js";
+export { groupEntries, isGone, isRunning, type ProcStat, procStat } from "./processes.js";
+export { COMPAT_TOOLS, STANDARD_TOOLS } from "./tool-names.js";
+export { waitFor, waitUntil } from "./wait.js";
