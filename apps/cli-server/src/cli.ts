@@ -1,10 +1,8 @@
 import {
   buildInstructions,
-  checkOptionsOnDisk,
   createLogger,
-  helpText,
   type Logger,
-  parseOptions,
+  readCommandLine,
   readPackageVersion,
   sessionSettings,
 } from "@boris-mcp/config";
@@ -21,8 +19,6 @@ export interface StdioServerHandle {
   shutdown(reason: string): Promise<void>;
 }
 
-const EXIT_USAGE = 2;
-
 /**
  * `boris`: one Session and one MCP server over stdin/stdout. The session is closed before the process
  * exits when stdin ends, on SIGINT/SIGTERM/SIGHUP, when stdout or stderr breaks, and when the parent
@@ -33,19 +29,8 @@ export async function runStdio(
   env: NodeJS.ProcessEnv,
 ): Promise<StdioServerHandle | undefined> {
   const version = readPackageVersion(import.meta.url);
-  const parsed = parseOptions({ program: "boris", argv, env, cwd: process.cwd() });
-  if (parsed.kind === "help") {
-    process.stdout.write(helpText("boris"));
-    return undefined;
-  }
-  if (parsed.kind === "version") {
-    process.stdout.write(`${version}\n`);
-    return undefined;
-  }
-  if (parsed.kind === "error") return usageError(parsed.message);
-  const options = parsed.options;
-  const diskProblem = checkOptionsOnDisk("boris", options);
-  if (diskProblem) return usageError(diskProblem);
+  const options = readCommandLine({ program: "boris", argv, env, version });
+  if (!options) return undefined;
 
   let shutdown: (reason: string, code?: number) => Promise<void> = async () => {};
   const logger: Logger = createLogger({
@@ -125,10 +110,4 @@ export async function runStdio(
     "boris ready on stdio",
   );
   return { session, shutdown };
-}
-
-function usageError(message: string): undefined {
-  process.stderr.write(`${message}\n`);
-  process.exitCode = EXIT_USAGE;
-  return undefined;
 }

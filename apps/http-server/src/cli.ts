@@ -1,10 +1,8 @@
 import { randomBytes } from "node:crypto";
 import {
   buildInstructions,
-  checkOptionsOnDisk,
   createLogger,
-  helpText,
-  parseOptions,
+  readCommandLine,
   readPackageVersion,
   sessionSettings,
   TOOL_DEFAULTS,
@@ -13,8 +11,6 @@ import { killProcessesOfThisServer, sweepOrphanedProcesses } from "@boris-mcp/se
 import { toolsFor } from "@boris-mcp/tools";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./app.js";
 import { buildToolConfig } from "./tool-config.js";
-
-const EXIT_USAGE = 2;
 
 /** Body limit: a file of --max-file-size escaped into JSON (quotes, backslashes, newlines double) plus the envelope. */
 export function maxBodyBytes(maxFileSize: number): number {
@@ -41,19 +37,8 @@ function writeStderr(line: string): void {
  */
 export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<HttpApp | undefined> {
   const version = readPackageVersion(import.meta.url);
-  const parsed = parseOptions({ program: "boris-http", argv, env, cwd: process.cwd() });
-  if (parsed.kind === "help") {
-    process.stdout.write(helpText("boris-http"));
-    return undefined;
-  }
-  if (parsed.kind === "version") {
-    process.stdout.write(`${version}\n`);
-    return undefined;
-  }
-  if (parsed.kind === "error") return usageError(parsed.message);
-  const options = parsed.options;
-  const diskProblem = checkOptionsOnDisk("boris-http", options);
-  if (diskProblem) return usageError(diskProblem);
+  const options = readCommandLine({ program: "boris-http", argv, env, version });
+  if (!options) return undefined;
 
   process.stderr.on("error", () => {}); // a closed stderr must not take the server down
   const logger = createLogger({ name: "boris-http", level: options.logLevel, format: options.logFormat });
@@ -136,10 +121,4 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     "ready",
   );
   return app;
-}
-
-function usageError(message: string): undefined {
-  process.stderr.write(`${message}\n`);
-  process.exitCode = EXIT_USAGE;
-  return undefined;
 }

@@ -1,3 +1,4 @@
+export { type CommandLine, EXIT_USAGE, readCommandLine } from "./command-line.js";
 export { checkOptionsOnDisk, readPackageVersion } from "./environment.js";
 export { helpText } from "./help.js";
 export { buildInstructions, type InstructionOptions } from "./instructions.js";

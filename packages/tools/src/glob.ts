@@ -1,6 +1,4 @@
-import type { Stats } from "node:fs";
 import { lstatSync } from "node:fs";
-import { stat } from "node:fs/promises";
 import { z } from "zod";
 import { ErrorCode, ioError, quoted, ToolError, textResult } from "./errors.js";
 import { compileGlob, globSyntaxError } from "./glob-pattern.js";
@@ -9,7 +7,13 @@ import { filesArgs } from "./rg-args.js";
 import { resolveRgPath } from "./rg-path.js";
 import { runRg } from "./rg-runner.js";
 import { LinePager, LineSplitter, SEARCH_OUTPUT_LIMIT } from "./search-output.js";
-import { denyPruneGlobs, ReportedPathScope, scopeIsOpen } from "./search-scope.js";
+import {
+  denyPruneGlobs,
+  ReportedPathScope,
+  resolveSearchRoot,
+  type SearchRoot,
+  scopeIsOpen,
+} from "./search-scope.js";
 import type { ToolConfig } from "./tool-config.js";
 import { defineTool, formatInvalidInput, type ToolContext, type ToolDefinition } from "./tool-registry.js";
 
@@ -84,22 +88,16 @@ async function glob(raw: Record<string, unknown>, ctx: ToolContext) {
     );
   }
   const want = type as GlobType | undefined;
-  const { session, config } = ctx;
-  const target = given === undefined || given === "" ? session.cwd : given;
-  const resolved = await config.pathScope.resolve(target, session.cwd);
-  if (!resolved.ok) throw new ToolError(ErrorCode.ACCESS_DENIED, resolved.reason);
-  let st: Stats;
+  const { config } = ctx;
+  let found: SearchRoot;
   try {
-    st = await stat(resolved.path);
+    found = await resolveSearchRoot(given, ctx);
   } catch (err) {
-    if (
-      (err as NodeJS.ErrnoException)?.code === "ENOENT" ||
-      (err as NodeJS.ErrnoException)?.code === "ENOTDIR"
-    ) {
-      return textResult("No files found");
-    }
-    throw ioError("glob: stat", target, err);
+    if (err instanceof ToolError) throw err;
+    throw ioError("glob: stat", given || ctx.session.cwd, err);
   }
+  const { target, stats: st, path: root } = found;
+  if (!st) return textResult("No files found");
   if (!st.isDirectory()) {
     throw new ToolError(
       ErrorCode.INVALID_INPUT,
@@ -107,7 +105,6 @@ async function glob(raw: Record<string, unknown>, ctx: ToolContext) {
     );
   }
 
-  const root = resolved.path;
   const matcher = compileGlob(pattern);
   const scope = scopeIsOpen(config.pathScope) ? undefined : new ReportedPathScope(root, config.pathScope);
   const list = new MtimeList();

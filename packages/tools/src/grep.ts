@@ -1,5 +1,4 @@
 import type { Stats } from "node:fs";
-import { stat } from "node:fs/promises";
 import { z } from "zod";
 import { ErrorCode, ioError, quoted, ToolError, textResult } from "./errors.js";
 import { FILE_TYPE_NAMES, fileTypeGlobs } from "./file-types.js";
@@ -9,7 +8,13 @@ import { type GrepOutputShape, grepArgs } from "./rg-args.js";
 import { resolveRgPath } from "./rg-path.js";
 import { type RgResult, runRg } from "./rg-runner.js";
 import { cutNote, LinePager, LineSplitter, SEARCH_OUTPUT_LIMIT } from "./search-output.js";
-import { denyPruneGlobs, ReportedPathScope, scopeIsOpen } from "./search-scope.js";
+import {
+  denyPruneGlobs,
+  ReportedPathScope,
+  resolveSearchRoot,
+  type SearchRoot,
+  scopeIsOpen,
+} from "./search-scope.js";
 import type { ToolConfig } from "./tool-config.js";
 import { defineTool, formatInvalidInput, type ToolContext, type ToolDefinition } from "./tool-registry.js";
 
@@ -508,15 +513,15 @@ async function run(
 async function grep(raw: Record<string, unknown>, ctx: ToolContext): Promise<ReturnType<typeof textResult>> {
   const { req, path: given } = parseRequest(raw);
   const { session, config } = ctx;
-  const target = given === undefined || given === "" ? session.cwd : given;
-  const resolved = await config.pathScope.resolve(target, session.cwd);
-  if (!resolved.ok) throw new ToolError(ErrorCode.ACCESS_DENIED, resolved.reason);
-  let st: Stats;
+  let found: SearchRoot;
   try {
-    st = await stat(resolved.path);
+    found = await resolveSearchRoot(given, ctx);
   } catch (err) {
-    throw ioError("grep: stat", target, err);
+    if (err instanceof ToolError) throw err;
+    throw ioError("grep: stat", given || session.cwd, err);
   }
+  const { target, stats: st, error } = found;
+  if (!st) throw ioError("grep: stat", target, error);
   if (!st.isDirectory() && st.size > config.maxFileSize) {
     throw new ToolError(
       ErrorCode.FILE_TOO_LARGE,
@@ -528,7 +533,7 @@ async function grep(raw: Record<string, unknown>, ctx: ToolContext): Promise<Ret
     req,
     config,
     session.cwd,
-    resolved.path,
+    found.path,
     st,
     given === undefined || given === "" ? undefined : given,
   );

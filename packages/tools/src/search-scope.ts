@@ -1,5 +1,35 @@
-import { lstatSync, realpathSync } from "node:fs";
+import { lstatSync, realpathSync, type Stats } from "node:fs";
+import { stat } from "node:fs/promises";
+import { ErrorCode, ToolError } from "./errors.js";
 import type { PathScope } from "./pathscope.js";
+import type { ToolContext } from "./tool-registry.js";
+
+export interface SearchRoot {
+  /** The path as the call gave it, or the session cwd. */
+  readonly target: string;
+  /** Canonical, in scope. */
+  readonly path: string;
+  /** undefined when nothing exists there (ENOENT, ENOTDIR). */
+  readonly stats: Stats | undefined;
+  /** The stat failure, for the caller's message. */
+  readonly error: unknown;
+}
+
+/** The root a grep or glob call searches: `path` (default the session cwd), scoped and stat'ed. */
+export async function resolveSearchRoot(given: string | undefined, ctx: ToolContext): Promise<SearchRoot> {
+  const { session, config } = ctx;
+  const target = given === undefined || given === "" ? session.cwd : given;
+  const resolved = await config.pathScope.resolve(target, session.cwd);
+  if (!resolved.ok) throw new ToolError(ErrorCode.ACCESS_DENIED, resolved.reason);
+  try {
+    return { target, path: resolved.path, stats: await stat(resolved.path), error: undefined };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (code === "ENOENT" || code === "ENOTDIR")
+      return { target, path: resolved.path, stats: undefined, error };
+    throw error;
+  }
+}
 
 /** No allow dirs and no deny patterns: every path a search reports may be shown unchecked. */
 export function scopeIsOpen(scope: PathScope): boolean {
