@@ -33,13 +33,24 @@ function num(value) {
   return value.toFixed(2);
 }
 
+const suffix = (unit) => (unit === "×" ? "×" : ` ${unit}`);
 const withUnit = (value, unit) =>
-  typeof value === "number" ? `${num(value)}${unit === "×" ? "×" : ` ${unit}`}` : String(value ?? "—");
+  typeof value === "number" ? `${num(value)}${suffix(unit)}` : String(value ?? "—");
+
+/** The measured value; one more digit when it would round to the target itself (1.153 vs ≤ 1.15). */
+function measuredCell(r) {
+  if (typeof r.measured !== "number") return "—";
+  const unit = r.target?.unit ?? r.unit;
+  if (r.target && r.measured !== r.target.max && num(r.measured) === num(r.target.max)) {
+    return `${r.measured.toFixed(3)}${suffix(unit)}`;
+  }
+  return withUnit(r.measured, unit);
+}
 
 function cells(r, skipped) {
   const peerCells = PEERS.map((p) => withUnit(r.peers[p.id] ?? (skipped.has(p.id) ? "skipped" : NA), r.unit));
   const base = r.baseline ? `${withUnit(r.baseline.value, r.unit)} ${r.baseline.label}` : "—";
-  const measured = r.measured === undefined ? "—" : withUnit(r.measured, r.target?.unit ?? r.unit);
+  const measured = measuredCell(r);
   const target = r.target ? `≤ ${withUnit(r.target.max, r.target.unit)}` : "—";
   const met = r.met === undefined ? "—" : r.met ? "yes" : "**no**";
   return [r.figure, withUnit(r.boris, r.unit), ...peerCells, base, measured, target, met, r.note];
@@ -61,7 +72,7 @@ export function renderTable(rows, skipped = new Set()) {
   const body = rows.map((r) => cells(r, skipped).map((c) => String(c).replaceAll("|", "\\|")));
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((c) => c[i].length)));
   const line = (c) => `| ${c.map((v, i) => v.padEnd(widths[i])).join(" | ")} |`;
-  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...body.map(line)].join("\n");
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
 export function machine() {

@@ -44,6 +44,8 @@ const skipped = new Set();
 
 mkdirSync(benchDir, { recursive: true });
 const work = realpathSync(mkdtempSync(path.join(benchDir, "work-")));
+// Also when a stage takes the whole bench down.
+process.once("exit", () => rmSync(work, { recursive: true, force: true }));
 const ctx = {
   dirs: { work, corpus: undefined },
   rows,
@@ -154,7 +156,6 @@ await stage("load", httpLoad);
 await stage("cleanup", cleanup);
 
 ctx.baseline.close();
-rmSync(work, { recursive: true, force: true });
 const table = writeReport({
   rows,
   notes,

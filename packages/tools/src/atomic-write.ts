@@ -19,6 +19,8 @@ export interface AtomicWriteOptions {
  * over the target. A symlink is written through: its target file is replaced, the link stays.
  * Returns the path actually written and the new file's stats (taken before the rename, so they
  * describe our content even if another process replaces the file right after).
+ * The directory is not fsynced: a power loss may then undo the rename, which leaves the old file
+ * whole (the guarantee holds) and is not worth doubling the latency of every edit.
  */
 export async function atomicWrite(
   target: string,
@@ -38,15 +40,15 @@ export async function atomicWrite(
     await fh.sync();
     // fchmod rather than the open() mode: the umask must not change the file's permissions.
     await fh.chmod(options.mode & 0o7777);
+    stats = await fh.stat();
     if (options.uid !== undefined && options.gid !== undefined) {
-      const { uid, gid } = await fh.stat();
-      if (uid !== options.uid || gid !== options.gid) {
+      if (stats.uid !== options.uid || stats.gid !== options.gid) {
         await fh.chown(options.uid, options.gid).catch(() => {});
         // chown clears set-id bits; put the wanted mode back.
         await fh.chmod(options.mode & 0o7777).catch(() => {});
+        stats = await fh.stat();
       }
     }
-    stats = await fh.stat();
     await fh.close();
     fh = undefined;
     await rename(tmp, dest);
@@ -55,19 +57,5 @@ export async function atomicWrite(
     await unlink(tmp).catch(() => {});
     throw err;
   }
-  await syncDir(dir);
   return { path: dest, stats };
-}
-
-/** Makes the rename itself durable; best effort (not every filesystem allows fsync on a directory). */
-async function syncDir(dir: string): Promise<void> {
-  let fh: FileHandle | undefined;
-  try {
-    fh = await open(dir, "r");
-    await fh.sync();
-  } catch {
-    // The data is already on disk; only the directory entry's durability is at stake.
-  } finally {
-    await fh?.close().catch(() => {});
-  }
 }
