@@ -8,6 +8,9 @@ const CR = 0x0d;
  * those round trips cost twice the scan itself on a 10 MB file. A MiB is still a fixed, small buffer.
  */
 const CHUNK_BYTES = 1024 * 1024;
+
+/** A read buffer no call is using: successive reads reuse one MiB instead of leaving garbage. */
+let spare: Buffer | undefined;
 /** Bytes kept of a wanted line: 4 per code point covers MAX_LINE_CHARS of any script. */
 const KEPT_LINE_BYTES = MAX_LINE_CHARS * 4 + 192;
 
@@ -36,9 +39,19 @@ export interface LineWindow {
  * number of newlines, plus one for a last line without a newline (as `wc -l` would, plus that line).
  */
 export async function readLineWindow(fh: FileHandle, options: LineWindowOptions): Promise<LineWindow> {
-  const { first, last, countAll, signal } = options;
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
-  const buf = Buffer.allocUnsafe(chunkBytes);
+  const buf = spare && spare.length === chunkBytes ? spare : Buffer.allocUnsafe(chunkBytes);
+  if (buf === spare) spare = undefined;
+  try {
+    return await scanLines(fh, buf, options);
+  } finally {
+    if (chunkBytes === CHUNK_BYTES) spare = buf;
+  }
+}
+
+async function scanLines(fh: FileHandle, buf: Buffer, options: LineWindowOptions): Promise<LineWindow> {
+  const { first, last, countAll, signal } = options;
+  const chunkBytes = buf.length;
   const lines: string[] = [];
 
   let lineNo = 1;
