@@ -2,6 +2,7 @@ export { drained } from "./drain.js";
 export {
   findMarkedProcesses,
   killMarkedProcesses,
+  killUntilNone,
   listMarkedProcesses,
   type MarkedProcess,
   processIdentity,

@@ -119,10 +119,21 @@ function markedByValue(name: string): Promise<Map<string, number[]>> {
  * SIGKILLs every process carrying `marker`, rescanning until none is left (a process may fork
  * between a scan and the kill). Resolves with how many were killed. Concurrent calls share scans.
  */
-export async function killMarkedProcesses(marker: Marker, maxRounds = 20): Promise<number> {
+export function killMarkedProcesses(marker: Marker, maxRounds = 20): Promise<number> {
+  return killUntilNone(async () => (await markedByValue(marker.name)).get(marker.value) ?? [], maxRounds);
+}
+
+/**
+ * SIGKILLs the pids `find` returns, and asks again until it returns none (a process may fork
+ * between a scan and the kill) or `maxRounds` pass. Resolves with how many distinct pids were killed.
+ */
+export async function killUntilNone(
+  find: () => readonly number[] | Promise<readonly number[]>,
+  maxRounds = 20,
+): Promise<number> {
   const killed = new Set<number>();
   for (let round = 0; round < maxRounds; round++) {
-    const pids = (await markedByValue(marker.name)).get(marker.value) ?? [];
+    const pids = await find();
     if (pids.length === 0) break;
     for (const pid of pids) {
       try {

@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { listMarkedProcesses, processIdentity } from "@boris-mcp/process-group";
+import { killUntilNone, listMarkedProcesses, processIdentity } from "@boris-mcp/process-group";
 import { MARKER_NAME } from "./marker-name.js";
 
 /**
@@ -30,26 +29,16 @@ function ownerAlive(owner: string, cache: Map<string, boolean>): boolean {
  * could not close its sessions). Processes of live servers — this one included — are never
  * touched. Linux only; resolves with how many processes were killed.
  */
-export async function sweepOrphanedProcesses(maxRounds = 10): Promise<number> {
-  const killed = new Set<number>();
-  for (let round = 0; round < maxRounds; round++) {
+export function sweepOrphanedProcesses(maxRounds = 10): Promise<number> {
+  return killUntilNone(() => {
     const owners = new Map<string, boolean>();
-    const orphans = listMarkedProcesses(MARKER_NAME).filter(({ value }) => {
-      const owner = markerOwner(value);
-      return owner !== undefined && !ownerAlive(owner, owners);
-    });
-    if (orphans.length === 0) break;
-    for (const { pid } of orphans) {
-      try {
-        process.kill(pid, "SIGKILL");
-        killed.add(pid);
-      } catch {
-        // Already gone.
-      }
-    }
-    await sleep(round < 3 ? 5 : 25);
-  }
-  return killed.size;
+    return listMarkedProcesses(MARKER_NAME)
+      .filter(({ value }) => {
+        const owner = markerOwner(value);
+        return owner !== undefined && !ownerAlive(owner, owners);
+      })
+      .map(({ pid }) => pid);
+  }, maxRounds);
 }
 
 /**
