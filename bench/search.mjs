@@ -12,7 +12,7 @@ const MAX_FILE_SIZE = 10 * 1024 * 1024;
 const NUL = 0;
 const NL = 0x0a;
 
-/** The walk rules of Boris's grep and glob (packages/tools/src/rg-args.ts), spelled out for rg. */
+/** The walk rules of Boris's grep and glob (packages/tools/src/search/rg-args.ts), spelled out for rg. */
 const WALK = [
   "--no-config",
   "--no-messages",

@@ -1,24 +1,24 @@
 import type { Session } from "@boris-mcp/session";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { fileTools } from "./file-tools.js";
-import { globTool } from "./glob.js";
-import { grepTool } from "./grep.js";
-import { shellTools } from "./shell-tools.js";
-import type { ToolConfig } from "./tool-config.js";
-import { serveTools, type ToolDefinition } from "./tool-registry.js";
+import type { ToolConfig } from "./core/tool-config.js";
+import { serveTools, type ToolDefinition } from "./core/tool-registry.js";
+import { fileTools } from "./files/file-tools.js";
+import { globTool } from "./search/glob.js";
+import { grepTool } from "./search/grep.js";
+import { shellTools } from "./shell/shell-tools.js";
 
-export { type AtomicWriteOptions, atomicWrite } from "./atomic-write.js";
-export { ErrorCode, errorResult, ioError, ToolError, textResult } from "./errors.js";
-export { fileTools } from "./file-tools.js";
-export { globTool } from "./glob.js";
-export { grepTool } from "./grep.js";
-export type { PathScope, PathScopeOptions, ScopedPath } from "./pathscope.js";
-export { createPathScope } from "./pathscope.js";
-export { shellTools } from "./shell-tools.js";
-export type { ToolConfig } from "./tool-config.js";
-export type { ToolContext, ToolDefinition } from "./tool-registry.js";
-export { defineTool, describeTools, serveTools } from "./tool-registry.js";
+export { ErrorCode, errorResult, ioError, ToolError, textResult } from "./core/errors.js";
+export type { ToolConfig } from "./core/tool-config.js";
+export type { ToolContext, ToolDefinition } from "./core/tool-registry.js";
+export { defineTool, describeTools, serveTools } from "./core/tool-registry.js";
+export { type AtomicWriteOptions, atomicWrite } from "./files/atomic-write.js";
+export { fileTools } from "./files/file-tools.js";
+export type { PathScope, PathScopeOptions, ScopedPath } from "./scope/path-scope.js";
+export { createPathScope } from "./scope/path-scope.js";
+export { globTool } from "./search/glob.js";
+export { grepTool } from "./search/grep.js";
+export { shellTools } from "./shell/shell-tools.js";
 
 /** Names accepted by --disable-tools. */
 export const TOOL_NAMES = ["bash", "view", "str_replace", "create_file", "grep", "glob"] as const;

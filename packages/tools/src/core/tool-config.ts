@@ -1,0 +1,33 @@
+import type { PathScope } from "../scope/path-scope.js";
+
+/** Process-wide, immutable tool settings, built once at start-up and shared by every session. */
+export interface ToolConfig {
+  /** Shell used by bash, run as `<shell> -c <command>`. */
+  readonly shell: string;
+  /** Default bash timeout in ms (from --timeout seconds). */
+  readonly defaultTimeoutMs: number;
+  /** Upper bound for a bash call's `timeout` argument, ms. */
+  readonly maxTimeoutMs: number;
+  /** TERM → KILL grace for timeouts, cancellation, task_kill and search kills, ms. */
+  readonly killGraceMs: number;
+  /** How long after the shell exits its pipes are still read, ms. */
+  readonly drainMs: number;
+  /** Characters kept per stream in a result (head + tail). */
+  readonly outputLimit: number;
+  /** Minimum spacing of progress notifications, ms (~20 per second). */
+  readonly progressIntervalMs: number;
+  /** view / create_file / grep size limit, bytes. */
+  readonly maxFileSize: number;
+  /** Resolved from auto/true/false before the tools see it. */
+  readonly requireViewBeforeEdit: boolean;
+  /** Claude-tuned schemas (SPEC §3.8). */
+  readonly anthropicCompat: boolean;
+  /** Tool names left out (bash also removes task_output and task_kill). */
+  readonly disabledTools: ReadonlySet<string>;
+  /** Path scoping for the file and search tools. */
+  readonly pathScope: PathScope;
+  /** Deadline of one grep/glob child process, ms. */
+  readonly searchTimeoutMs: number;
+  /** ripgrep binary (BORIS_RG_PATH, else @vscode/ripgrep's). */
+  readonly rgPath: string | undefined;
+}

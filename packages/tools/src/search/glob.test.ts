@@ -1,0 +1,252 @@
+import { mkdir, symlink, utimes, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ToolConfig } from "../core/tool-config.js";
+import { createPathScope } from "../scope/path-scope.js";
+import {
+  connect,
+  errorOf,
+  type Harness,
+  okText,
+  removeDir,
+  tempDir,
+  testConfig,
+} from "../test/file-support.js";
+
+async function tree(root: string, files: Record<string, string>): Promise<void> {
+  for (const [rel, content] of Object.entries(files)) {
+    const abs = path.join(root, rel);
+    await mkdir(path.dirname(abs), { recursive: true });
+    await writeFile(abs, content);
+  }
+}
+
+/** Sets mtimes so that paths listed first are newest (directories included). */
+async function ages(root: string, newestFirst: string[]): Promise<void> {
+  const now = Date.now() / 1000;
+  for (const [i, rel] of newestFirst.entries()) {
+    await utimes(path.join(root, rel), now - i * 100, now - i * 100);
+  }
+}
+
+const sorted = (text: string) => text.split("\n").sort();
+
+const dirs: string[] = [];
+const harnesses: Harness[] = [];
+
+afterEach(async () => {
+  await Promise.all(harnesses.splice(0).map((h) => h.close()));
+  await Promise.all(dirs.splice(0).map((d) => removeDir(d)));
+});
+
+async function setup(files: Record<string, string>, config: ToolConfig = testConfig()) {
+  const root = await tempDir("boris-glob-");
+  dirs.push(root);
+  await tree(root, files);
+  const h = await connect(config, root);
+  harnesses.push(h);
+  return { root, h, glob: (args: Record<string, unknown>) => h.call("glob", args) };
+}
+
+const project = {
+  "main.go": "",
+  "util.go": "",
+  "README.md": "",
+  "src/app.go": "",
+  "src/lib/deep.go": "",
+  "src/lib/deep_test.go": "",
+  "src/web/index.ts": "",
+  "src/web/view.tsx": "",
+  "docs/guide.md": "",
+  "a1.txt": "",
+  "b2.txt": "",
+  "c3.txt": "",
+};
+
+describe("glob syntax", () => {
+  it("*.go matches at any depth; src/**/*.go only under src", async () => {
+    const { glob } = await setup(project);
+    expect(sorted(okText(await glob({ pattern: "*.go" })))).toEqual([
+      "main.go",
+      "src/app.go",
+      "src/lib/deep.go",
+      "src/lib/deep_test.go",
+      "util.go",
+    ]);
+    expect(sorted(okText(await glob({ pattern: "src/**/*.go" })))).toEqual([
+      "src/app.go",
+      "src/lib/deep.go",
+      "src/lib/deep_test.go",
+    ]);
+    expect(sorted(okText(await glob({ pattern: "src/*.go" })))).toEqual(["src/app.go"]);
+    expect(sorted(okText(await glob({ pattern: "**/*.go" })))).toHaveLength(5);
+  });
+
+  it("? {a,b} [abc] [a-z] [!a]", async () => {
+    const { glob } = await setup(project);
+    expect(sorted(okText(await glob({ pattern: "?1.txt" })))).toEqual(["a1.txt"]);
+    expect(sorted(okText(await glob({ pattern: "*.{ts,tsx}" })))).toEqual([
+      "src/web/index.ts",
+      "src/web/view.tsx",
+    ]);
+    expect(sorted(okText(await glob({ pattern: "[ab]?.txt" })))).toEqual(["a1.txt", "b2.txt"]);
+    expect(sorted(okText(await glob({ pattern: "[a-b][0-9].txt" })))).toEqual(["a1.txt", "b2.txt"]);
+    expect(sorted(okText(await glob({ pattern: "[!a]?.txt" })))).toEqual(["b2.txt", "c3.txt"]);
+    expect(sorted(okText(await glob({ pattern: "*_test.go" })))).toEqual(["src/lib/deep_test.go"]);
+  });
+
+  it("lists directories too; type filters files or directories", async () => {
+    const { glob } = await setup(project);
+    expect(sorted(okText(await glob({ pattern: "src/*" })))).toEqual(["src/app.go", "src/lib", "src/web"]);
+    expect(sorted(okText(await glob({ pattern: "src/*", type: "directory" })))).toEqual([
+      "src/lib",
+      "src/web",
+    ]);
+    expect(sorted(okText(await glob({ pattern: "src/*", type: "file" })))).toEqual(["src/app.go"]);
+    expect(sorted(okText(await glob({ pattern: "lib" })))).toEqual(["src/lib"]);
+    expect(okText(await glob({ pattern: "*.go", type: "directory" }))).toBe("No files found");
+  });
+
+  it("newest mtime first", async () => {
+    const { root, glob } = await setup(project);
+    await ages(root, ["util.go", "src/lib/deep.go", "main.go", "src/app.go", "src/lib/deep_test.go"]);
+    expect(okText(await glob({ pattern: "*.go" }))).toBe(
+      "util.go\nsrc/lib/deep.go\nmain.go\nsrc/app.go\nsrc/lib/deep_test.go",
+    );
+    await ages(root, ["src/lib/deep_test.go", "src/app.go", "main.go", "src/lib/deep.go", "util.go"]);
+    expect(okText(await glob({ pattern: "*.go", type: "file" }))).toBe(
+      "src/lib/deep_test.go\nsrc/app.go\nmain.go\nsrc/lib/deep.go\nutil.go",
+    );
+  });
+
+  it("paths are relative to the given path", async () => {
+    const { root, glob } = await setup(project);
+    expect(sorted(okText(await glob({ pattern: "*.go", path: "src" })))).toEqual([
+      "app.go",
+      "lib/deep.go",
+      "lib/deep_test.go",
+    ]);
+    expect(sorted(okText(await glob({ pattern: "*.go", path: path.join(root, "src/lib") })))).toEqual([
+      "deep.go",
+      "deep_test.go",
+    ]);
+  });
+
+  it("No files found when nothing matches or the root does not exist", async () => {
+    const { glob } = await setup(project);
+    expect(okText(await glob({ pattern: "*.rs" }))).toBe("No files found");
+    expect(okText(await glob({ pattern: "*.go", path: "no/such/dir" }))).toBe("No files found");
+  });
+});
+
+describe("glob walk rules", () => {
+  it("includes hidden files, skips .git and node_modules, honours .gitignore without .git", async () => {
+    const { glob } = await setup({
+      ".env": "",
+      ".config/settings.json": "",
+      ".git/HEAD": "",
+      "node_modules/pkg/index.js": "",
+      "app/node_modules/x/index.js": "",
+      ".gitignore": "# comment\n*.log\n!keep.log\ndist/\n/top.js\n",
+      "a.log": "",
+      "keep.log": "",
+      "dist/bundle.js": "",
+      "sub/dist/b.js": "",
+      "top.js": "",
+      "sub/top.js": "",
+      "sub/.gitignore": "!*.log\nlocal.js\n",
+      "sub/x.log": "",
+      "sub/local.js": "",
+      "src/index.js": "",
+    });
+    expect(sorted(okText(await glob({ pattern: "*", type: "file" })))).toEqual([
+      ".config/settings.json",
+      ".env",
+      ".gitignore",
+      "keep.log",
+      "src/index.js",
+      "sub/.gitignore",
+      "sub/top.js",
+      "sub/x.log",
+    ]);
+    expect(okText(await glob({ pattern: "*.log" }))).not.toContain("a.log");
+    expect(okText(await glob({ pattern: "dist" }))).toBe("No files found");
+    expect(sorted(okText(await glob({ pattern: "*", type: "directory" })))).toEqual([
+      ".config",
+      "src",
+      "sub",
+    ]);
+  });
+
+  it("lists file symlinks, skips broken ones, does not descend into directory symlinks", async () => {
+    const { root, glob } = await setup({ "real/f.txt": "", "real/g.txt": "" });
+    await symlink(path.join(root, "real/f.txt"), path.join(root, "flink.txt"));
+    await symlink(path.join(root, "nowhere.txt"), path.join(root, "broken.txt"));
+    await symlink(path.join(root, "real"), path.join(root, "dlink"));
+    await symlink("..", path.join(root, "real/up"));
+    expect(sorted(okText(await glob({ pattern: "*.txt" })))).toEqual([
+      "flink.txt",
+      "real/f.txt",
+      "real/g.txt",
+    ]);
+  });
+
+  it("cuts output over 30000 characters with a note", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 500; i++) files[`d/${"n".repeat(80)}-${i}.txt`] = "";
+    const { glob } = await setup(files);
+    const text = okText(await glob({ pattern: "*.txt" }));
+    const [body, note] = text.split("\n\n");
+    expect(body!.length).toBeLessThanOrEqual(30_000);
+    expect(note).toMatch(/^\[Output cut at 30,000 characters: showing the \d+ newest of 500 paths\./);
+  });
+});
+
+describe("glob errors and scoping", () => {
+  it("invalid pattern, empty pattern, bad type", async () => {
+    const { glob } = await setup(project);
+    expect(errorOf(await glob({ pattern: "[abc" }), "GLOB_INVALID_PATTERN")).toContain("[abc");
+    expect(errorOf(await glob({ pattern: "*.{go" }), "GLOB_INVALID_PATTERN")).toContain("*.{go");
+    expect(errorOf(await glob({ pattern: "" }), "INVALID_INPUT")).toContain("pattern");
+    const huge = errorOf(await glob({ pattern: "x".repeat(40_000) }), "GLOB_INVALID_PATTERN");
+    expect(huge).toContain("40000 characters long; at most 4096");
+    expect(huge.length).toBeLessThan(600);
+    expect(errorOf(await glob({ pattern: "*", type: "symlink" }), "GLOB_INVALID_TYPE")).toContain(
+      "file, directory",
+    );
+  });
+
+  it("denied root is ACCESS_DENIED; denied entries and links out of the allowed dir are absent", async () => {
+    const base = await tempDir("boris-glob-scope-");
+    dirs.push(base);
+    const allowed = path.join(base, "allowed");
+    await tree(base, {
+      "allowed/ok.txt": "",
+      "allowed/.env": "",
+      "allowed/secrets/key.txt": "",
+      "outside/o.txt": "",
+    });
+    await symlink(path.join(base, "outside/o.txt"), path.join(allowed, "olink.txt"));
+    const config = testConfig({
+      pathScope: createPathScope({ allowDirs: [allowed], denyPatterns: ["**/.env", "secrets"] }),
+    });
+    const h = await connect(config, allowed);
+    harnesses.push(h);
+    expect(sorted(okText(await h.call("glob", { pattern: "*" })))).toEqual(["ok.txt"]);
+    expect(errorOf(await h.call("glob", { pattern: "*", path: "secrets" }), "ACCESS_DENIED")).toContain(
+      "secrets",
+    );
+    expect(errorOf(await h.call("glob", { pattern: "*", path: base }), "ACCESS_DENIED")).toContain("allowed");
+  });
+
+  it("compat mode advertises only pattern and path", async () => {
+    const { h, glob } = await setup(project, testConfig({ anthropicCompat: true }));
+    const tools = await h.client.listTools();
+    const schema = tools.tools.find((t) => t.name === "glob")!.inputSchema;
+    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(["path", "pattern"]);
+    expect(sorted(okText(await glob({ pattern: "src/*", type: "directory" })))).toEqual([
+      "src/lib",
+      "src/web",
+    ]);
+  });
+});
