@@ -174,7 +174,10 @@ describe("grep pagination and caps", () => {
     const text = okText(
       await grep({ pattern: "match", path: "m.txt", output_mode: "content", offset: 10, head_limit: 3 }),
     );
-    expect(text).toBe("m.txt:11:match 11\nm.txt:12:match 12\nm.txt:13:match 13");
+    expect(text).toBe(
+      "m.txt:11:match 11\nm.txt:12:match 12\nm.txt:13:match 13\n\n" +
+        "[Showing lines 11-13 of 50. Call again with offset=13 (and head_limit=3) to see more.]",
+    );
     const tail = okText(await grep({ pattern: "match", path: "m.txt", output_mode: "content", offset: 48 }));
     expect(tail).toBe("m.txt:49:match 49\nm.txt:50:match 50");
     const past = okText(await grep({ pattern: "match", path: "m.txt", output_mode: "content", offset: 60 }));
@@ -186,9 +189,17 @@ describe("grep pagination and caps", () => {
     const { root, grep } = await setup({ "a.txt": "x\n", "b.txt": "x\n", "c.txt": "x\n" });
     await ages(root, ["c.txt", "b.txt", "a.txt"]);
     expect(okText(await grep({ pattern: "x", head_limit: 0 }))).toBe("c.txt\nb.txt\na.txt");
-    expect(okText(await grep({ pattern: "x", head_limit: 2 }))).toBe("c.txt\nb.txt");
-    expect(okText(await grep({ pattern: "x", offset: 1, head_limit: 1 }))).toBe("b.txt");
-    expect(lines(okText(await grep({ pattern: "x", output_mode: "count", head_limit: 2 })))).toHaveLength(2);
+    // head_limit without offset still says that more exist and how to get them.
+    expect(okText(await grep({ pattern: "x", head_limit: 2 }))).toBe(
+      "c.txt\nb.txt\n\n[Showing files 1-2 of 3. Call again with offset=2 (and head_limit=2) to see more.]",
+    );
+    expect(okText(await grep({ pattern: "x", offset: 1, head_limit: 1 }))).toBe(
+      "b.txt\n\n[Showing file 2 of 3. Call again with offset=2 (and head_limit=1) to see more.]",
+    );
+    expect(okText(await grep({ pattern: "x", offset: 1, head_limit: 2 }))).toBe("b.txt\na.txt");
+    expect(okText(await grep({ pattern: "x", output_mode: "count", head_limit: 2 }))).toBe(
+      "c.txt:1\nb.txt:1\n\n[Showing entries 1-2 of 3. Call again with offset=2 (and head_limit=2) to see more.]",
+    );
   });
 
   it("output over 30000 characters is cut with a note saying how to see more", async () => {
@@ -199,7 +210,7 @@ describe("grep pagination and caps", () => {
     expect(body!.length).toBeLessThanOrEqual(30_000);
     const shown = lines(body!);
     expect(shown.every((l) => l.endsWith(line))).toBe(true);
-    expect(note).toMatch(/^\[Output cut at 30,000 characters: showing lines 1-\d+\./);
+    expect(note).toMatch(/^\[Output cut at 30,000 characters: showing lines 1-\d+ of 1000\./);
     expect(note).toContain(`offset=${shown.length}`);
     // The next page starts right after the last line shown.
     const next = okText(
@@ -211,7 +222,10 @@ describe("grep pagination and caps", () => {
         head_limit: 1,
       }),
     );
-    expect(next).toBe(`big.txt:${shown.length + 1}:${line}`);
+    expect(next).toBe(
+      `big.txt:${shown.length + 1}:${line}\n\n[Showing line ${shown.length + 1} of 1000. ` +
+        `Call again with offset=${shown.length + 1} (and head_limit=1) to see more.]`,
+    );
   });
 
   it("a single line longer than the cap is cut inside the line", async () => {

@@ -103,6 +103,19 @@ export class LinePager {
     this.stopAt = opts.headLimit > 0 ? opts.offset + opts.headLimit : Number.POSITIVE_INFINITY;
   }
 
+  /** Lines skipped before the first kept one. */
+  get offset(): number {
+    return this.opts.offset;
+  }
+
+  /**
+   * Takes lines before `index` (at most the offset) as already offered and skipped, so offering
+   * can start at line `index` of the output.
+   */
+  skipTo(index: number): void {
+    if (index > this.seen && index <= this.opts.offset) this.seen = index;
+  }
+
   /** Whether more lines could still be kept. */
   get full(): boolean {
     return this.cut || this.seen >= this.stopAt;
