@@ -171,11 +171,52 @@ describe("glob walk rules", () => {
     ]);
     expect(okText(await glob({ pattern: "*.log" }))).not.toContain("a.log");
     expect(okText(await glob({ pattern: "dist" }))).toBe("No files found");
+    // app holds only node_modules: a directory all the same (its node_modules is skipped).
     expect(sorted(okText(await glob({ pattern: "*", type: "directory" })))).toEqual([
       ".config",
+      "app",
       "src",
       "sub",
     ]);
+  });
+
+  it("lists directories that hold no files, with the walk's ignore rules", async () => {
+    const { root, glob } = await setup({
+      ".gitignore": "*.o\nignored/\n/top-only/\n",
+      "src/a.c": "",
+      "build/out/x.o": "",
+      "ignored/inner/keep.txt": "",
+      "node_modules/m/index.js": "",
+      "sub/.gitignore": "local/\n",
+      "sub/s.c": "",
+    });
+    for (const d of [
+      "emptydir",
+      "build/out/deeper/deepest",
+      "ignored/empty",
+      "node_modules/empty",
+      "top-only",
+      "sub/top-only",
+      "sub/local/x",
+      ".hidden-empty",
+    ]) {
+      await mkdir(path.join(root, d), { recursive: true });
+    }
+    await symlink(path.join(root, "emptydir"), path.join(root, "dirlink"));
+    expect(sorted(okText(await glob({ pattern: "**", type: "directory" })))).toEqual([
+      ".hidden-empty",
+      "build",
+      "build/out",
+      "build/out/deeper",
+      "build/out/deeper/deepest",
+      "emptydir",
+      "src",
+      "sub",
+      "sub/top-only",
+    ]);
+    expect(sorted(okText(await glob({ pattern: "*empty*" })))).toEqual([".hidden-empty", "emptydir"]);
+    expect(okText(await glob({ pattern: "deepest" }))).toBe("build/out/deeper/deepest");
+    expect(okText(await glob({ pattern: "*empty*", type: "file" }))).toBe("No files found");
   });
 
   it("lists file symlinks, skips broken ones, does not descend into directory symlinks", async () => {
@@ -213,6 +254,11 @@ describe("glob errors and scoping", () => {
     expect(huge.length).toBeLessThan(600);
     expect(errorOf(await glob({ pattern: "*", type: "symlink" }), "GLOB_INVALID_TYPE")).toContain(
       "file, directory",
+    );
+    // Deeply nested braces are the caller's input, not an I/O failure.
+    const nested = `${"{".repeat(2000)}a${"}".repeat(2000)}`;
+    expect(errorOf(await glob({ pattern: nested }), "GLOB_INVALID_PATTERN")).toContain(
+      "nested more than 32 levels deep",
     );
   });
 

@@ -383,6 +383,12 @@ describe("grep filters", () => {
   it("an invalid include glob is INVALID_INPUT", async () => {
     const { grep } = await setup(files);
     expect(errorOf(await grep({ pattern: "needle", include: "*.{ts" }), "INVALID_INPUT")).toContain("*.{ts");
+    // 2,000 nested braces: the caller's input (naming the field), not ripgrep failing.
+    const nested = `${"{".repeat(2000)}a${"}".repeat(2000)}`;
+    expect(errorOf(await grep({ pattern: "needle", include: nested }), "INVALID_INPUT")).toMatch(
+      /^grep: include .* is invalid: its '\{' alternations are nested more than 32 levels deep/,
+    );
+    expect(errorOf(await grep({ pattern: "needle", glob: nested }), "INVALID_INPUT")).toMatch(/^grep: glob /);
   });
 });
 
