@@ -1,52 +1,11 @@
-import { mkdir, symlink, utimes, writeFile } from "node:fs/promises";
+import { mkdir, symlink } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import type { ToolConfig } from "../core/tool-config.js";
+import { describe, expect, it } from "vitest";
 import { createPathScope } from "../scope/path-scope.js";
-import {
-  connect,
-  errorOf,
-  type Harness,
-  okText,
-  removeDir,
-  tempDir,
-  testConfig,
-} from "../test/file-support.js";
+import { errorOf, okText, testConfig } from "../test/file-support.js";
+import { ages, searchFixture, sorted, tree } from "../test/search-support.js";
 
-async function tree(root: string, files: Record<string, string>): Promise<void> {
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(root, rel);
-    await mkdir(path.dirname(abs), { recursive: true });
-    await writeFile(abs, content);
-  }
-}
-
-/** Sets mtimes so that paths listed first are newest (directories included). */
-async function ages(root: string, newestFirst: string[]): Promise<void> {
-  const now = Date.now() / 1000;
-  for (const [i, rel] of newestFirst.entries()) {
-    await utimes(path.join(root, rel), now - i * 100, now - i * 100);
-  }
-}
-
-const sorted = (text: string) => text.split("\n").sort();
-
-const dirs: string[] = [];
-const harnesses: Harness[] = [];
-
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-  await Promise.all(dirs.splice(0).map((d) => removeDir(d)));
-});
-
-async function setup(files: Record<string, string>, config: ToolConfig = testConfig()) {
-  const root = await tempDir("boris-glob-");
-  dirs.push(root);
-  await tree(root, files);
-  const h = await connect(config, root);
-  harnesses.push(h);
-  return { root, h, glob: (args: Record<string, unknown>) => h.call("glob", args) };
-}
+const { setup, folder, serve } = searchFixture("boris-glob-");
 
 const project = {
   "main.go": "",
@@ -263,8 +222,7 @@ describe("glob errors and scoping", () => {
   });
 
   it("denied root is ACCESS_DENIED; denied entries and links out of the allowed dir are absent", async () => {
-    const base = await tempDir("boris-glob-scope-");
-    dirs.push(base);
+    const base = await folder("boris-glob-scope-");
     const allowed = path.join(base, "allowed");
     await tree(base, {
       "allowed/ok.txt": "",
@@ -276,8 +234,7 @@ describe("glob errors and scoping", () => {
     const config = testConfig({
       pathScope: createPathScope({ allowDirs: [allowed], denyPatterns: ["**/.env", "secrets"] }),
     });
-    const h = await connect(config, allowed);
-    harnesses.push(h);
+    const h = await serve(config, allowed);
     expect(sorted(okText(await h.call("glob", { pattern: "*" })))).toEqual(["ok.txt"]);
     expect(errorOf(await h.call("glob", { pattern: "*", path: "secrets" }), "ACCESS_DENIED")).toContain(
       "secrets",

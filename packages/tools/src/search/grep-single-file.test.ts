@@ -4,32 +4,12 @@
 import { execFileSync } from "node:child_process";
 import { rename, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPathScope } from "../scope/path-scope.js";
-import {
-  connect,
-  errorOf,
-  type Harness,
-  okText,
-  removeDir,
-  tempDir,
-  testConfig,
-} from "../test/file-support.js";
-import { wrappedRg } from "../test/search-support.js";
+import { errorOf, okText, testConfig } from "../test/file-support.js";
+import { searchFixture, wrappedRg } from "../test/search-support.js";
 
-const dirs: string[] = [];
-const harnesses: Harness[] = [];
-
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-  await Promise.all(dirs.splice(0).map((d) => removeDir(d)));
-});
-
-async function dir(prefix: string): Promise<string> {
-  const d = await tempDir(prefix);
-  dirs.push(d);
-  return d;
-}
+const { folder: dir, serve } = searchFixture("boris-grep-file-");
 
 describe("single-file grep", () => {
   it("searches the file it checked even when the name is swapped for a link out of scope before rg starts", async () => {
@@ -44,8 +24,7 @@ describe("single-file grep", () => {
       bin,
       `if [ ! -L '${target}' ]; then mv '${target}' '${moved}'; ln -s '${outside}/secret.txt' '${target}'; fi`,
     );
-    const h = await connect(testConfig({ rgPath, pathScope: createPathScope({ allowDirs: [root] }) }), root);
-    harnesses.push(h);
+    const h = await serve(testConfig({ rgPath, pathScope: createPathScope({ allowDirs: [root] }) }), root);
     for (const mode of ["content", "count", "files_with_matches"]) {
       await rm(target, { force: true });
       await writeFile(target, "needle inside\n");
@@ -68,8 +47,7 @@ describe("single-file grep", () => {
     const root = await dir("boris-grep-fifo-");
     execFileSync("mkfifo", [path.join(root, "pipe")]);
     // A deadline far beyond the test's: the refusal must not wait for it.
-    const h = await connect(testConfig({ searchTimeoutMs: 600_000 }), root);
-    harnesses.push(h);
+    const h = await serve(testConfig({ searchTimeoutMs: 600_000 }), root);
     for (const mode of ["content", "count", "files_with_matches"]) {
       expect(
         errorOf(await h.call("grep", { pattern: "x", path: "pipe", output_mode: mode }), "IO_ERROR"),
@@ -86,8 +64,7 @@ describe("single-file grep", () => {
     const root = await dir("boris-grep-flip-");
     await writeFile(path.join(root, "real.txt"), "needle\n");
     await symlink(path.join(root, "real.txt"), path.join(root, "link.txt"));
-    const h = await connect(testConfig(), root);
-    harnesses.push(h);
+    const h = await serve(testConfig(), root);
     // Through the link, the file itself is searched and shown under the name given.
     expect(okText(await h.call("grep", { pattern: "needle", path: "link.txt", output_mode: "count" }))).toBe(
       "link.txt:1",
