@@ -1,4 +1,11 @@
-import { type ContentSink, contentFiles, contentLines, type GrepRun } from "./grep-runs.js";
+import {
+  type ContentSink,
+  contentFiles,
+  contentLines,
+  type GrepRun,
+  type WholeContent,
+  wholeContent,
+} from "./grep-runs.js";
 import { LineStore } from "./line-store.js";
 import type { MtimeList } from "./mtime-list.js";
 import type { RgResult } from "./rg-runner.js";
@@ -118,6 +125,16 @@ export class ContentResult implements GrepResult {
     fill: PageFill,
     storeLimit: number,
   ): Promise<{ result: ContentResult; rg: RgResult }> {
+    if (!run.plan.file) {
+      // Most results fit the store: one parallel walk reads them whole, put in order here.
+      const quick = await wholeContent(run, storeLimit);
+      // Not whole after a complete run: too big, or a file's lines came apart; read in order instead.
+      if (quick.whole || (quick.rg.stop !== "enough" && quick.rg.stop !== "done")) {
+        const result = ContentResult.inOrder(quick, run.plan.req.before > 0 || run.plan.req.after > 0);
+        await result.serve(run, fill);
+        return { result, rg: quick.rg };
+      }
+    }
     const listing = await contentFiles(run);
     const result = new ContentResult(listing.list);
     if (listing.rg.stop !== "done") return { result, rg: listing.rg };
@@ -163,6 +180,26 @@ export class ContentResult implements GrepResult {
     result.store.compact();
     listing.list.compact();
     return { result, rg };
+  }
+
+  /** A result read whole (or cut short by the deadline or a cancel: then not whole). */
+  private static inOrder(quick: WholeContent, separated: boolean): ContentResult {
+    const result = new ContentResult(quick.list);
+    const { store } = result;
+    const { lines, starts } = quick;
+    for (const entry of quick.list.order()) {
+      const from = starts[entry] as number;
+      const to = entry + 1 < starts.length ? (starts[entry + 1] as number) : lines.size;
+      if (separated && store.size > 0) store.push("--");
+      for (let i = from; i < to; i++) store.push(lines.line(i));
+    }
+    store.compact();
+    quick.list.compact();
+    result.whole = quick.whole;
+    result.storedFiles = quick.list.size;
+    result.storedLines = store.size;
+    result.seen = store.size;
+    return result;
   }
 
   async serve(run: GrepRun, fill: PageFill): Promise<RgResult | undefined> {

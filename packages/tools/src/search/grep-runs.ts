@@ -1,5 +1,6 @@
 import type { ToolContext } from "../core/tool-registry.js";
 import { type GrepPlan, pathFilter } from "./grep-plan.js";
+import { LineStore } from "./line-store.js";
 import { MtimeList } from "./mtime-list.js";
 import { type GrepOutputShape, grepArgs } from "./rg-args.js";
 import type { RgResult } from "./rg-runner.js";
@@ -159,6 +160,72 @@ export async function fileCounts(r: GrepRun): Promise<FileListing> {
   );
   if (current !== undefined && rg.stop === "done") record(current, n);
   return { list, rg };
+}
+
+/** content mode's whole output read in one parallel walk, each file's lines together. */
+export interface WholeContent {
+  readonly rg: RgResult;
+  /** The files with output lines; entry i's lines are `lines[starts[i], starts[i + 1])`. */
+  readonly list: MtimeList;
+  readonly lines: LineStore;
+  readonly starts: readonly number[];
+  /** Every line is here: the output stayed within the limit and each file's lines came together. */
+  readonly whole: boolean;
+}
+
+/**
+ * content mode in one parallel rg walk, for outputs up to `limit` bytes: rg prints each file's lines
+ * together (in whatever order its threads finish the files), so they are kept per file and put in
+ * order afterwards. Stops as soon as the output is over the limit, or a file's lines come apart
+ * (then the caller lists the files and reads them in order instead).
+ */
+export async function wholeContent(r: GrepRun, limit: number): Promise<WholeContent> {
+  const p = r.plan;
+  const filter = pathFilter(p);
+  const list = new MtimeList();
+  const lines = new LineStore();
+  const starts: number[] = [];
+  const met = new Set<string>();
+  let current: string | undefined;
+  let keep = false;
+  let pendingSeparator = false;
+  let whole = true;
+  const rg = await run(
+    r,
+    "lines-nul",
+    [],
+    false,
+    (buf, start, end) => {
+      const nul = buf.indexOf(NUL, start);
+      if (nul < 0 || nul >= end) {
+        // `--` between groups; between files it is made again when the files are in order.
+        if (end - start === 2 && buf[start] === 0x2d && buf[start + 1] === 0x2d) pendingSeparator = true;
+        return false;
+      }
+      const rel = buf.toString("utf8", start, nul);
+      if (rel !== current) {
+        current = rel;
+        pendingSeparator = false;
+        if (met.has(rel)) {
+          whole = false;
+          return true;
+        }
+        met.add(rel);
+        keep = (!filter || filter(rel)) && list.add(rel, absolute(p, rel));
+        if (keep) starts.push(lines.size);
+      }
+      if (!keep) return false;
+      if (pendingSeparator) {
+        pendingSeparator = false;
+        lines.push("--");
+      }
+      lines.push(rel + buf.toString("utf8", nul + 1, end).replaceAll("\0", ""));
+      if (lines.textBytes > limit) whole = false;
+      return !whole;
+    },
+    NL,
+  );
+  return { rg, list, lines, starts, whole: whole && rg.stop === "done" };
 }
 
 /** Receives content output lines in order, with the order position of their file; true = enough. */
