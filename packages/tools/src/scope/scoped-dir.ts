@@ -1,0 +1,168 @@
+import { constants } from "node:fs";
+import { chmod, type FileHandle, mkdir, open } from "node:fs/promises";
+import path from "node:path";
+import { fdPath, hasProcFd } from "./fd-path.js";
+import type { DenialKind, PathScope } from "./path-scope.js";
+import { checkDescriptor } from "./scoped-open.js";
+
+const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW } = constants;
+/**
+ * O_PATH (Linux): a descriptor that only pins the directory, so a directory the user may write but
+ * not list (mode -wx) can still be written into. Same value on every architecture Node runs on.
+ */
+const O_PATH = process.platform === "linux" ? 0o10000000 : 0;
+const DIR_FLAGS = (O_PATH || O_RDONLY) | O_DIRECTORY | O_NOFOLLOW;
+
+/**
+ * A directory checked against the scope, in which a file tool creates, renames and inspects
+ * entries. Where /proc/self/fd exists it is held open and `entry(name)` goes through its descriptor,
+ * so the entries land in exactly the directory that was checked even if its path is swapped for a
+ * symlink afterwards (a rename of the directory itself moves the work with it).
+ */
+export interface ScopedDir {
+  /** Real path of the directory, in scope. */
+  readonly path: string;
+  /** A path naming `name` inside this very directory, for open, mkdir, lstat and rename. */
+  entry(name: string): string;
+  close(): Promise<void>;
+}
+
+export type ScopedDirOpen =
+  | { readonly ok: true; readonly dir: ScopedDir }
+  | { readonly ok: false; readonly reason: string; readonly why: DenialKind };
+
+/** A directory used by its path: where nothing needs pinning (no scope, no /proc). */
+export function dirByPath(dir: string): ScopedDir {
+  return { path: dir, entry: (name) => path.join(dir, name), close: async () => {} };
+}
+
+function byHandle(dir: string, handle: FileHandle): ScopedDir {
+  const through = fdPath(handle.fd);
+  return { path: dir, entry: (name) => `${through}/${name}`, close: () => handle.close() };
+}
+
+function isLoop(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException)?.code === "ELOOP";
+}
+
+/** The refusal for a directory that became a symlink between its check and its open. */
+function swapped(given: string): ScopedDirOpen {
+  return {
+    ok: false,
+    why: "unresolvable",
+    reason: `a directory on the path of ${given} was replaced by a symbolic link while it was being written; access is refused. Retry once it stays put.`,
+  };
+}
+
+/** Whether directories need pinning: only a restricted scope has an outside to escape to. */
+function pins(scope: PathScope): boolean {
+  return hasProcFd && !scope.unrestricted;
+}
+
+/**
+ * Opens the directory at canonical path `dir` (as resolved and checked by the scope) and checks the
+ * descriptor's real path again. `given` names it in a refusal. Throws the errno error of the open
+ * (ENOENT, ENOTDIR, ELOOP when the last component became a symlink).
+ */
+export async function openDirInScope(scope: PathScope, dir: string, given: string): Promise<ScopedDirOpen> {
+  if (!pins(scope)) return { ok: true, dir: dirByPath(dir) };
+  let handle: FileHandle;
+  try {
+    handle = await open(dir, DIR_FLAGS);
+  } catch (err) {
+    if (isLoop(err)) return swapped(given);
+    throw err;
+  }
+  try {
+    const checked = await checkDescriptor(scope, handle.fd, await handle.stat(), dir, given);
+    if (!checked.ok) {
+      await handle.close();
+      return checked;
+    }
+    return { ok: true, dir: byHandle(checked.path, handle) };
+  } catch (err) {
+    await handle.close().catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * `mkdir -p` of `dir` (canonical, checked by the scope) that cannot be redirected: it opens the
+ * nearest existing ancestor and checks it, then creates each missing level through its parent's
+ * descriptor and opens it without following symlinks. Every directory it creates gets exactly
+ * `mode`, whatever the umask. Returns the opened, checked `dir`.
+ */
+export async function makeDirInScope(
+  scope: PathScope,
+  dir: string,
+  given: string,
+  mode: number,
+): Promise<ScopedDirOpen> {
+  const missing: string[] = [];
+  let existing = dir;
+  for (;;) {
+    try {
+      const opened = await openDirInScope(scope, existing, given);
+      if (!opened.ok) return opened;
+      if (!pins(scope)) {
+        // Nothing to escape to: plain paths (and "does it exist" from mkdir itself).
+        await opened.dir.close();
+        break;
+      }
+      return await descend(opened.dir, missing, mode, given);
+    } catch (err) {
+      const parent = path.dirname(existing);
+      if ((err as NodeJS.ErrnoException)?.code !== "ENOENT" || parent === existing) throw err;
+      missing.unshift(path.basename(existing));
+      existing = parent;
+    }
+  }
+  const first = await mkdir(dir, { recursive: true, mode });
+  if (first !== undefined) {
+    const rel = path.relative(first, dir);
+    let current = first;
+    await chmod(current, mode);
+    for (const part of rel === "" ? [] : rel.split(path.sep)) {
+      current = path.join(current, part);
+      await chmod(current, mode);
+    }
+  }
+  return { ok: true, dir: dirByPath(dir) };
+}
+
+async function descend(
+  from: ScopedDir,
+  parts: readonly string[],
+  mode: number,
+  given: string,
+): Promise<ScopedDirOpen> {
+  let current = from;
+  try {
+    for (const part of parts) {
+      const entry = current.entry(part);
+      let created = true;
+      await mkdir(entry, { mode }).catch((err: NodeJS.ErrnoException) => {
+        if (err?.code !== "EEXIST") throw err;
+        created = false;
+      });
+      // NOFOLLOW: a symlink put in its place since gives ELOOP instead of a way out.
+      let handle: FileHandle;
+      try {
+        handle = await open(entry, DIR_FLAGS);
+      } catch (err) {
+        if (!isLoop(err)) throw err;
+        await current.close();
+        return swapped(given);
+      }
+      // Through the descriptor: the mode lands on the directory just created, not on a swapped name.
+      if (created) await chmod(fdPath(handle.fd), mode);
+      const next = byHandle(path.join(current.path, part), handle);
+      await current.close();
+      current = next;
+    }
+    return { ok: true, dir: current };
+  } catch (err) {
+    await current.close().catch(() => {});
+    throw err;
+  }
+}
