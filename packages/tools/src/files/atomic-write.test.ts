@@ -88,7 +88,7 @@ describe("atomicWrite", () => {
 });
 
 /**
- * Compiles files/atomic-write.ts (and its one local import, scope/canonical-path.ts) to plain JS in `out`, so a separate node
+ * Compiles files/atomic-write.ts and its local imports to plain JS in `out`, so a separate node
  * process can run the real writer without a build step.
  */
 async function mkdirp(dir: string): Promise<string> {
@@ -99,7 +99,13 @@ async function mkdirp(dir: string): Promise<string> {
 async function compileWriter(out: string): Promise<string> {
   const src = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
   await writeFile(path.join(await mkdirp(out), "package.json"), '{ "type": "module" }');
-  for (const name of ["files/atomic-write", "scope/canonical-path"]) {
+  for (const name of [
+    "files/atomic-write",
+    "scope/canonical-path",
+    "scope/scoped-dir",
+    "scope/scoped-open",
+    "scope/fd-path",
+  ]) {
     const source = await readFile(path.join(src, `${name}.ts`), "utf8");
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: {

@@ -131,7 +131,14 @@ describe("view_range", () => {
       "invalid view_range [3, -2]",
     );
     expect(errorOf(await h.call("view", { path: p, view_range: [3] }), "INVALID_INPUT")).toBe(
-      "view_range must be two integers [start, end], got [3]. Example: [10, 40], or [10, -1] to read from line 10 to the end.",
+      "view: argument 'view_range': must be two integers [start, end], got [3]. Example: [10, 40], or [10, -1] to read from line 10 to the end. Fix the arguments and call again.",
+    );
+    // The element that is wrong is named, with its value.
+    expect(errorOf(await h.call("view", { path: p, view_range: [1.5, 2] }), "INVALID_INPUT")).toBe(
+      "view: argument 'view_range[0]' must be an integer, got 1.5. Fix the arguments and call again.",
+    );
+    expect(errorOf(await h.call("view", { path: p, view_range: [1, "9"] }), "INVALID_INPUT")).toBe(
+      "view: argument 'view_range[1]' must be number, got string. Fix the arguments and call again.",
     );
     expect(errorOf(await h.call("view", { path: p, view_range: "1-3" }), "INVALID_INPUT")).toContain(
       "view_range",
