@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { chmod, type FileHandle, mkdir, open } from "node:fs/promises";
+import { chmod, type FileHandle, lstat, mkdir, open } from "node:fs/promises";
 import path from "node:path";
 import { fdPath, hasProcFd } from "./fd-path.js";
 import type { DenialKind, PathScope } from "./path-scope.js";
@@ -41,8 +41,15 @@ function byHandle(dir: string, handle: FileHandle): ScopedDir {
   return { path: dir, entry: (name) => `${through}/${name}`, close: () => handle.close() };
 }
 
-function isLoop(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException)?.code === "ELOOP";
+/**
+ * Whether opening `dir` failed because its last component is a symlink now: O_NOFOLLOW gives
+ * ELOOP, or with O_DIRECTORY ENOTDIR (which a plain file there gives too, hence the lstat).
+ */
+async function becameLink(err: unknown, dir: string): Promise<boolean> {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === "ELOOP") return true;
+  if (code !== "ENOTDIR") return false;
+  return (await lstat(dir).catch(() => undefined))?.isSymbolicLink() === true;
 }
 
 /** The refusal for a directory that became a symlink between its check and its open. */
@@ -70,7 +77,7 @@ export async function openDirInScope(scope: PathScope, dir: string, given: strin
   try {
     handle = await open(dir, DIR_FLAGS);
   } catch (err) {
-    if (isLoop(err)) return swapped(given);
+    if (await becameLink(err, dir)) return swapped(given);
     throw err;
   }
   try {
@@ -145,12 +152,12 @@ async function descend(
         if (err?.code !== "EEXIST") throw err;
         created = false;
       });
-      // NOFOLLOW: a symlink put in its place since gives ELOOP instead of a way out.
+      // NOFOLLOW: a symlink put in its place since is an error instead of a way out.
       let handle: FileHandle;
       try {
         handle = await open(entry, DIR_FLAGS);
       } catch (err) {
-        if (!isLoop(err)) throw err;
+        if (!(await becameLink(err, entry))) throw err;
         await current.close();
         return swapped(given);
       }
