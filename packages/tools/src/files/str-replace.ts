@@ -53,8 +53,16 @@ export async function strReplace(
       "old_str and new_str are identical, so there is nothing to change.",
     );
   }
+  // Opened under the lock: an edit queued behind another one of the same file reads its result.
   const canonical = await resolveInScope(ctx, request.path);
-  return withPathLock(canonical, () => editFile(ctx, names, request));
+  return withPathLock(canonical, async () => {
+    const file = await openForEdit(ctx, request.path);
+    try {
+      return await editFile(ctx, names, request, file);
+    } finally {
+      await file.handle.close().catch(() => {});
+    }
+  });
 }
 
 async function openForEdit(ctx: ToolContext, given: string): Promise<ScopedFile> {
@@ -83,26 +91,23 @@ async function openForEdit(ctx: ToolContext, given: string): Promise<ScopedFile>
   );
 }
 
-/** Reads, edits and rewrites the file; runs under the file's edit lock. */
+/** Reads, edits and rewrites the opened file; runs under the file's edit lock. */
 async function editFile(
   ctx: ToolContext,
   names: FileToolNames,
   request: StrReplaceRequest,
+  file: ScopedFile,
 ): Promise<CallToolResult> {
   const given = request.path;
   const limit = ctx.config.maxFileSize;
-  const file = await openForEdit(ctx, given);
   const { path: real, stats: st } = file;
+  if (st.size > limit) throw tooLarge(given, st.size, limit, "Edit it with bash (e.g. sed) instead.");
+  checkViewed(ctx, names, real, given, st, "edit");
   let raw: Buffer;
   try {
-    if (st.size > limit) throw tooLarge(given, st.size, limit, "Edit it with bash (e.g. sed) instead.");
-    checkViewed(ctx, names, real, given, st, "edit");
     raw = await readUpTo(file.handle, limit + 1, st.size);
   } catch (err) {
-    if (err instanceof ToolError) throw err;
     throw ioError("read", given, err);
-  } finally {
-    await file.handle.close().catch(() => {});
   }
   if (raw.length > limit) throw tooLarge(given, raw.length, limit, "Edit it with bash (e.g. sed) instead.");
 

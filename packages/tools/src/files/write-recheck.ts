@@ -1,11 +1,14 @@
 import type { Stats } from "node:fs";
-import { lstat } from "node:fs/promises";
+import { lstat, readlink } from "node:fs/promises";
 import path from "node:path";
 import type { ToolContext } from "../core/tool-registry.js";
 import { canonicalize } from "../scope/canonical-path.js";
 import type { ScopedDir } from "../scope/scoped-dir.js";
 import { accessDenied } from "./file-access.js";
 import { changedDuringEdit, type FileToolNames, sameFileState } from "./view-before-edit.js";
+
+/** Looks at an entry that turns from a symlink into something else between lstat and readlink. */
+const MAX_LOOKS = 3;
 
 export interface RecheckOptions {
   readonly given: string;
@@ -32,14 +35,22 @@ export async function recheckTarget(
 ): Promise<void> {
   const { given, names, action, expected } = options;
   let now: Stats | undefined;
-  try {
-    now = await lstat(dir.entry(name));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException)?.code !== "ENOENT") throw err;
-  }
-  if (now?.isSymbolicLink()) {
-    const at = path.join(dir.path, name);
-    const where = await canonicalize(at).catch(() => undefined);
+  for (let attempt = 1; ; attempt++) {
+    now = await lstat(dir.entry(name)).catch((err: NodeJS.ErrnoException) => {
+      if (err?.code !== "ENOENT") throw err;
+      return undefined;
+    });
+    if (!now?.isSymbolicLink()) break;
+    // Judged by where the link points, read from the link itself: resolving the name again could
+    // meet whatever replaced the link by then.
+    const target = await readlink(dir.entry(name)).catch(() => undefined);
+    if (target === undefined) {
+      if (attempt < MAX_LOOKS) continue;
+      throw accessDenied(
+        `${given} keeps being replaced while it is written; nothing was written. Retry once it stays put.`,
+      );
+    }
+    const where = await canonicalize(path.resolve(dir.path, target)).catch(() => undefined);
     if (where === undefined) {
       throw accessDenied(
         `${given} was replaced by a symbolic link that cannot be resolved while it was being written; nothing was written.`,
