@@ -22,56 +22,98 @@ export interface ReplaceOptions extends AtomicWriteOptions {
   readonly beforeRename?: () => Promise<void>;
 }
 
+async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
+  for (let at = 0; at < data.length; ) {
+    const { bytesWritten } = await fh.write(data, at, data.length - at, at);
+    at += bytesWritten;
+  }
+}
+
 /**
- * Replaces the entry `name` of `dir` with `data` so that a reader (or a crash, or SIGKILL) sees
- * either the complete old content or the complete new content, never a mix: the data goes to a temp
- * file in the same directory (same filesystem, so rename is atomic), is fsynced, gets its final mode
- * and is renamed over the entry. Returns the new file's stats (taken before the rename, so they
- * describe our content even if another process replaces the file right after).
+ * The temp file of one atomic replacement of `name` in `dir`: created first (so it can be opened
+ * while the caller still reads the old file), then written, fsynced and renamed over the entry by
+ * `commit`, or removed by `discard`. A reader, a crash or SIGKILL at any moment sees the complete
+ * old or the complete new file: the rename is atomic (same directory, same filesystem) and happens
+ * only after the data is on disk.
  * The directory is not fsynced: a power loss may then undo the rename, which leaves the old file
  * whole (the guarantee holds) and is not worth doubling the latency of every edit.
  */
+export class TempFile {
+  private constructor(
+    private readonly dir: ScopedDir,
+    private readonly name: string,
+    private readonly tmp: string,
+    private fh: FileHandle | undefined,
+  ) {}
+
+  /** Creates the temp file, with `mode` already (right with the usual umask; fixed in commit if not). */
+  static async create(dir: ScopedDir, name: string, mode: number): Promise<TempFile> {
+    // Short, unique and recognisable: a leftover after a kill can be traced back to us.
+    const stem = Array.from(name).slice(0, 32).join("");
+    const tmp = dir.entry(`.${stem}.${process.pid}.${randomBytes(6).toString("hex")}.boris-tmp`);
+    return new TempFile(dir, name, tmp, await open(tmp, TEMP_FLAGS, mode & 0o777));
+  }
+
+  /**
+   * Writes `data`, fsyncs it, gives it its final mode and owner and renames it over the entry
+   * (after `beforeRename`, which runs alongside the last fstat). Returns the new file's stats, taken
+   * before the rename, so they describe our content even if another process replaces it right after.
+   */
+  async commit(data: string | Uint8Array, options: ReplaceOptions): Promise<Stats> {
+    const fh = this.fh as FileHandle;
+    const mode = options.mode & 0o7777;
+    try {
+      await writeAll(fh, typeof data === "string" ? Buffer.from(data, "utf8") : data);
+      await fh.sync();
+      let [stats] = await Promise.all([fh.stat(), options.beforeRename?.()]);
+      let fixed = false;
+      if ((stats.mode & 0o7777) !== mode) {
+        // fchmod: the umask must not change the file's permissions.
+        await fh.chmod(mode);
+        fixed = true;
+      }
+      if (options.uid !== undefined && options.gid !== undefined) {
+        if (stats.uid !== options.uid || stats.gid !== options.gid) {
+          await fh.chown(options.uid, options.gid).catch(() => {});
+          // chown clears set-id bits; put the wanted mode back.
+          await fh.chmod(mode).catch(() => {});
+          fixed = true;
+        }
+      }
+      if (fixed) [stats] = await Promise.all([fh.stat(), options.beforeRename?.()]);
+      // The data is on disk: closing can run alongside the rename.
+      this.fh = undefined;
+      const closed = fh.close();
+      try {
+        await rename(this.tmp, this.dir.entry(this.name));
+      } finally {
+        await closed;
+      }
+      return stats;
+    } catch (err) {
+      await this.discard();
+      throw err;
+    }
+  }
+
+  /** Closes and removes the temp file (the entry is left as it was). */
+  async discard(): Promise<void> {
+    const fh = this.fh;
+    this.fh = undefined;
+    await fh?.close().catch(() => {});
+    await unlink(this.tmp).catch(() => {});
+  }
+}
+
+/** Replaces the entry `name` of `dir` with `data` atomically (see TempFile). */
 export async function replaceInDir(
   dir: ScopedDir,
   name: string,
   data: string | Uint8Array,
   options: ReplaceOptions,
 ): Promise<Stats> {
-  // Short, unique and recognisable: a leftover after a kill can be traced back to us.
-  const stem = Array.from(name).slice(0, 32).join("");
-  const tmp = dir.entry(`.${stem}.${process.pid}.${randomBytes(6).toString("hex")}.boris-tmp`);
-  const mode = options.mode & 0o7777;
-  let fh: FileHandle | undefined;
-  let stats: Stats;
-  try {
-    // Created with the wanted mode: with the usual umask that is already right and needs no fchmod.
-    fh = await open(tmp, TEMP_FLAGS, mode & 0o777);
-    await fh.writeFile(data);
-    await fh.sync();
-    stats = await fh.stat();
-    if ((stats.mode & 0o7777) !== mode) {
-      // fchmod rather than the open() mode: the umask must not change the file's permissions.
-      await fh.chmod(mode);
-      stats = await fh.stat();
-    }
-    if (options.uid !== undefined && options.gid !== undefined) {
-      if (stats.uid !== options.uid || stats.gid !== options.gid) {
-        await fh.chown(options.uid, options.gid).catch(() => {});
-        // chown clears set-id bits; put the wanted mode back.
-        await fh.chmod(mode).catch(() => {});
-        stats = await fh.stat();
-      }
-    }
-    await fh.close();
-    fh = undefined;
-    await options.beforeRename?.();
-    await rename(tmp, dir.entry(name));
-  } catch (err) {
-    await fh?.close().catch(() => {});
-    await unlink(tmp).catch(() => {});
-    throw err;
-  }
-  return stats;
+  const temp = await TempFile.create(dir, name, options.mode);
+  return temp.commit(data, options);
 }
 
 /**

@@ -26,10 +26,10 @@ const createFileSchema = z.object({
 /** What is at the path now: an existing regular file (its real path and stats), or nothing. */
 type Existing = { readonly path: string; readonly stats: Stats } | undefined;
 
-async function existingFile(ctx: ToolContext, given: string): Promise<Existing> {
+async function existingFile(ctx: ToolContext, given: string, resolved: string): Promise<Existing> {
   let file: Awaited<ReturnType<typeof openScoped>>;
   try {
-    file = await openScoped(ctx, given);
+    file = await openScoped(ctx, given, resolved);
   } catch (err) {
     if ((err as NodeJS.ErrnoException)?.code === "ENOENT") return undefined;
     if (err instanceof ToolError) throw err;
@@ -66,7 +66,7 @@ export async function createFile(
     throw tooLarge(`The content for ${given}`, bytes.length, limit, "Split it into smaller files.");
   }
   return withPathLock(canonical, async () => {
-    const existing = await existingFile(ctx, given);
+    const existing = await existingFile(ctx, given, canonical);
     // A new file needs no view; replacing one the session has not seen could destroy work.
     if (existing) checkViewed(ctx, names, existing.path, given, existing.stats, "overwrite");
     const target = existing?.path ?? canonical;

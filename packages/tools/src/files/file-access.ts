@@ -32,8 +32,12 @@ export async function resolveInScope(ctx: ToolContext, given: string): Promise<s
  * and checked again by its descriptor (scope/scoped-open.ts). ACCESS_DENIED when out of scope; a
  * failed open throws its errno error for the caller's `ioError`. The caller closes the handle.
  */
-export async function openScoped(ctx: ToolContext, given: string): Promise<ScopedFile> {
-  const opened = await openInScope(ctx.config.pathScope, given, ctx.session.cwd);
+export async function openScoped(
+  ctx: ToolContext,
+  given: string,
+  resolvedBefore?: string,
+): Promise<ScopedFile> {
+  const opened = await openInScope(ctx.config.pathScope, given, ctx.session.cwd, resolvedBefore);
   if (!opened.ok) throw accessDenied(opened.reason);
   return opened.file;
 }

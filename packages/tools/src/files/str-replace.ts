@@ -1,17 +1,18 @@
+import type { Stats } from "node:fs";
 import path from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { ErrorCode, ioError, ToolError, textResult } from "../core/errors.js";
 import type { ToolConfig } from "../core/tool-config.js";
 import { defineTool, type ToolContext, type ToolDefinition } from "../core/tool-registry.js";
-import { openDirInScope } from "../scope/scoped-dir.js";
+import { openDirInScope, type ScopedDir } from "../scope/scoped-dir.js";
 import type { ScopedFile } from "../scope/scoped-open.js";
-import { replaceInDir } from "./atomic-write.js";
+import { TempFile } from "./atomic-write.js";
 import { readUpTo } from "./bounded-read.js";
 import { accessDenied, assertOpen, openScoped, resolveInScope } from "./file-access.js";
 import { withPathLock } from "./path-lock.js";
 import { tooLarge } from "./size-limits.js";
-import { applyPlan, decodeText, editSnippet, encodeText, matchPlan } from "./text-edit.js";
+import { applyPlan, decodeText, editSnippet, encodeText, type MatchPlan, matchPlan } from "./text-edit.js";
 import { formatSize } from "./text-format.js";
 import { pathField, type StrReplaceRequest } from "./tool-fields.js";
 import { checkViewed, type FileToolNames, recordViewed, STANDARD_NAMES } from "./view-before-edit.js";
@@ -56,7 +57,7 @@ export async function strReplace(
   // Opened under the lock: an edit queued behind another one of the same file reads its result.
   const canonical = await resolveInScope(ctx, request.path);
   return withPathLock(canonical, async () => {
-    const file = await openForEdit(ctx, request.path);
+    const file = await openForEdit(ctx, request.path, canonical);
     try {
       return await editFile(ctx, names, request, file);
     } finally {
@@ -65,10 +66,10 @@ export async function strReplace(
   });
 }
 
-async function openForEdit(ctx: ToolContext, given: string): Promise<ScopedFile> {
+async function openForEdit(ctx: ToolContext, given: string, resolved: string): Promise<ScopedFile> {
   let file: ScopedFile;
   try {
-    file = await openScoped(ctx, given);
+    file = await openScoped(ctx, given, resolved);
   } catch (err) {
     if ((err as NodeJS.ErrnoException)?.code === "ENOENT") {
       throw new ToolError(
@@ -91,26 +92,32 @@ async function openForEdit(ctx: ToolContext, given: string): Promise<ScopedFile>
   );
 }
 
-/** Reads, edits and rewrites the opened file; runs under the file's edit lock. */
-async function editFile(
-  ctx: ToolContext,
-  names: FileToolNames,
-  request: StrReplaceRequest,
-  file: ScopedFile,
-): Promise<CallToolResult> {
-  const given = request.path;
-  const limit = ctx.config.maxFileSize;
-  const { path: real, stats: st } = file;
-  if (st.size > limit) throw tooLarge(given, st.size, limit, "Edit it with bash (e.g. sed) instead.");
-  checkViewed(ctx, names, real, given, st, "edit");
-  let raw: Buffer;
-  try {
-    raw = await readUpTo(file.handle, limit + 1, st.size);
-  } catch (err) {
-    throw ioError("read", given, err);
-  }
-  if (raw.length > limit) throw tooLarge(given, raw.length, limit, "Edit it with bash (e.g. sed) instead.");
+/** Where the edit is written: the checked directory and a temp file in it. */
+interface PreparedWrite {
+  readonly dir: ScopedDir;
+  readonly temp: TempFile;
+}
 
+/** Opens the file's (real) directory in scope and creates the temp file, while the file is read. */
+async function prepareWrite(
+  ctx: ToolContext,
+  real: string,
+  given: string,
+  mode: number,
+): Promise<PreparedWrite> {
+  const opened = await openDirInScope(ctx.config.pathScope, path.dirname(real), given);
+  if (!opened.ok) throw accessDenied(opened.reason);
+  try {
+    return { dir: opened.dir, temp: await TempFile.create(opened.dir, path.basename(real), mode) };
+  } catch (err) {
+    await opened.dir.close().catch(() => {});
+    throw err;
+  }
+}
+
+/** The edited bytes of `raw`, or the reason there is nothing to write. */
+function editedBytes(raw: Buffer, request: StrReplaceRequest, limit: number) {
+  const given = request.path;
   const decoded = decodeText(raw, given);
   const plan = matchPlan(decoded.text, request.old_str, request.new_str);
   if (plan.count === 0) {
@@ -130,37 +137,96 @@ async function editFile(
   if (bytes.length > limit) {
     throw tooLarge(`the edited ${given}`, bytes.length, limit, "Make a smaller change, or split the file.");
   }
+  return { bytes, edited, at, plan };
+}
 
-  const opened = await openDirInScope(ctx.config.pathScope, path.dirname(real), given).catch((err) => {
-    throw ioError("write", given, err);
-  });
-  if (!opened.ok) throw accessDenied(opened.reason);
-  const dir = opened.dir;
-  const name = path.basename(real);
+/**
+ * Reads, edits and rewrites the opened file; runs under the file's edit lock. The directory and
+ * temp file are prepared while the file is read (they do not depend on its content), so the edit
+ * costs about as many filesystem round trips as a bare read plus atomic write.
+ */
+async function editFile(
+  ctx: ToolContext,
+  names: FileToolNames,
+  request: StrReplaceRequest,
+  file: ScopedFile,
+): Promise<CallToolResult> {
+  const given = request.path;
+  const limit = ctx.config.maxFileSize;
+  const { path: real, stats: st } = file;
+  if (st.size > limit) throw tooLarge(given, st.size, limit, "Edit it with bash (e.g. sed) instead.");
+  checkViewed(ctx, names, real, given, st, "edit");
+  // Settled here, consumed below: a failed read must not leave a rejection unhandled.
+  const prepared = prepareWrite(ctx, real, given, st.mode).then(
+    (write) => ({ write }),
+    (error: unknown) => ({ error }),
+  );
+  let write: PreparedWrite | undefined;
+  let committed = false;
   try {
-    const written = await replaceInDir(dir, name, bytes, {
-      mode: st.mode,
-      uid: st.uid,
-      gid: st.gid,
-      beforeRename: () =>
-        recheckTarget(ctx, dir, name, { given, names, action: "edit", expected: st, requireUnchanged: true }),
-    });
+    let raw: Buffer;
+    try {
+      raw = await readUpTo(file.handle, limit + 1, st.size);
+    } catch (err) {
+      throw ioError("read", given, err);
+    }
+    // The rest works from the bytes read; the descriptor can go while it does.
+    void file.handle.close().catch(() => {});
+    if (raw.length > limit) throw tooLarge(given, raw.length, limit, "Edit it with bash (e.g. sed) instead.");
+    const { bytes, edited, at, plan } = editedBytes(raw, request, limit);
+    const ready = await prepared;
+    if ("error" in ready) {
+      throw ready.error instanceof ToolError ? ready.error : ioError("write", given, ready.error);
+    }
+    write = ready.write;
+    const { dir } = write;
+    const name = path.basename(real);
+    committed = true;
+    let written: Stats;
+    try {
+      written = await write.temp.commit(bytes, {
+        mode: st.mode,
+        uid: st.uid,
+        gid: st.gid,
+        beforeRename: () =>
+          recheckTarget(ctx, dir, name, {
+            given,
+            names,
+            action: "edit",
+            expected: st,
+            requireUnchanged: true,
+          }),
+      });
+    } catch (err) {
+      throw err instanceof ToolError ? err : ioError("write", given, err);
+    }
     // What this session wrote counts as seen: the next edit needs no new view.
     recordViewed(ctx.session, real, written);
-  } catch (err) {
-    if (err instanceof ToolError) throw err;
-    throw ioError("write", given, err);
+    return confirmation(request, bytes.length, edited, at, plan);
   } finally {
-    await dir.close().catch(() => {});
+    if (!write) {
+      const ready = await prepared;
+      write = "write" in ready ? ready.write : undefined;
+    }
+    if (write && !committed) await write.temp.discard();
+    await write?.dir.close().catch(() => {});
   }
+}
 
+function confirmation(
+  request: StrReplaceRequest,
+  size: number,
+  edited: string,
+  at: number,
+  plan: MatchPlan,
+): CallToolResult {
   const shown = editSnippet(edited, at, plan.new);
   const what = request.replace_all
     ? `replaced ${plan.count} occurrence${plan.count === 1 ? "" : "s"}`
     : "replaced 1 occurrence";
   const where = request.replace_all && plan.count > 1 ? " (around the first replacement)" : "";
   return textResult(
-    `Edited ${given}: ${what} (now ${formatSize(bytes.length)}). Lines ${shown.from}-${shown.to}${where}:\n${shown.body}`,
+    `Edited ${request.path}: ${what} (now ${formatSize(size)}). Lines ${shown.from}-${shown.to}${where}:\n${shown.body}`,
   );
 }
 

@@ -1,5 +1,6 @@
 // The text side of str_replace: decoding a file for editing, matching old_str (CRLF-aware),
 // applying the replacement and the numbered snippet of the result.
+import { isUtf8 } from "node:buffer";
 import { ErrorCode, ToolError } from "../core/errors.js";
 import { looksBinary, SNIFF_BYTES } from "./file-kind.js";
 import { clipLine, numberLine } from "./text-format.js";
@@ -24,15 +25,14 @@ export function decodeText(raw: Buffer, given: string): DecodedText {
   }
   const bom = raw.subarray(0, 3).equals(UTF8_BOM);
   const body = bom ? raw.subarray(3) : raw;
-  const text = body.toString("utf8");
   // Writing back decoded text would replace invalid sequences everywhere in the file.
-  if (Buffer.byteLength(text) !== body.length || !Buffer.from(text, "utf8").equals(body)) {
+  if (!isUtf8(body)) {
     throw new ToolError(
       ErrorCode.INVALID_INPUT,
       `${given} is not valid UTF-8 text; editing it as text would corrupt other bytes. Change it with bash instead.`,
     );
   }
-  return { bom, text };
+  return { bom, text: body.toString("utf8") };
 }
 
 export function encodeText(decoded: DecodedText): Buffer {
@@ -61,8 +61,9 @@ export interface MatchPlan {
  * searches for and in what it writes; a file with mixed endings is matched as written first.
  */
 export function matchPlan(text: string, oldStr: string, newStr: string): MatchPlan {
-  const crlfCount = countOccurrences(text, "\r\n");
-  const lfOnly = countOccurrences(text, "\n") - crlfCount;
+  // Most files have no CR at all: then there are no line endings to count.
+  const crlfCount = text.includes("\r") ? countOccurrences(text, "\r\n") : 0;
+  const lfOnly = crlfCount > 0 ? countOccurrences(text, "\n") - crlfCount : 0;
   const crlfFile = crlfCount > 0 && crlfCount >= lfOnly;
   const candidates: [string, string][] = crlfFile
     ? [
@@ -98,7 +99,10 @@ function lineOf(text: string, index: number): number {
   return line;
 }
 
-/** The edited region plus a few lines either side, numbered like `cat -n`. */
+/**
+ * The edited region plus a few lines either side, numbered like `cat -n`. Only those lines are
+ * cut out of the text (a line is what `split("\n")` gives, without a trailing empty one).
+ */
 export function editSnippet(
   edited: string,
   at: number,
@@ -108,13 +112,24 @@ export function editSnippet(
   // A replacement ending in a newline ends on the line before the one that follows it.
   const newLines = countOccurrences(replacement, "\n") - (replacement.endsWith("\n") ? 1 : 0);
   const lastLine = firstLine + Math.max(newLines, 0);
-  const lines = edited.split("\n");
-  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
   const from = Math.max(1, firstLine - SNIPPET_CONTEXT_LINES);
-  const to = Math.min(lines.length, lastLine + SNIPPET_CONTEXT_LINES);
-  const out: string[] = [];
-  for (let n = from; n <= to; n++) {
-    out.push(numberLine(n, clipLine((lines[n - 1] ?? "").replace(/\r$/, ""))));
+  let start = at === 0 ? 0 : edited.lastIndexOf("\n", at - 1) + 1;
+  for (let n = firstLine; n > from; n--) {
+    const newline = start - 1;
+    start = newline === 0 ? 0 : edited.lastIndexOf("\n", newline - 1) + 1;
   }
-  return { body: out.join("\n"), from, to };
+  const out: string[] = [];
+  let n = from;
+  for (let pos = start; n <= lastLine + SNIPPET_CONTEXT_LINES; n++) {
+    const newline = edited.indexOf("\n", pos);
+    if (newline === -1 && pos === edited.length && edited.length > 0) break;
+    const end = newline === -1 ? edited.length : newline;
+    out.push(numberLine(n, clipLine(edited.slice(pos, end).replace(/\r$/, ""))));
+    if (newline === -1) {
+      n++;
+      break;
+    }
+    pos = newline + 1;
+  }
+  return { body: out.join("\n"), from, to: n - 1 };
 }

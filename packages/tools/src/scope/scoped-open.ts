@@ -36,9 +36,22 @@ export type ScopedOpen =
  * Any type is opened (the caller checks `stats`: file, directory, or something to refuse). Refusals
  * come back as `{ok: false}` (ACCESS_DENIED); a failed open or fstat throws its errno error.
  */
-export async function openInScope(scope: PathScope, given: string, cwd: string): Promise<ScopedOpen> {
+export async function openInScope(
+  scope: PathScope,
+  given: string,
+  cwd: string,
+  /**
+   * What `scope.resolve(given, cwd)` answered a moment ago (e.g. to take a lock): the first open
+   * uses it. It is as safe as a fresh one: a symlink there since fails the open and resolves anew,
+   * and the descriptor is checked either way.
+   */
+  resolvedBefore?: string,
+): Promise<ScopedOpen> {
   for (let attempt = 1; ; attempt++) {
-    const resolved = await scope.resolve(given, cwd);
+    const resolved: ScopedPath =
+      attempt === 1 && resolvedBefore !== undefined
+        ? { ok: true, path: resolvedBefore }
+        : await scope.resolve(given, cwd);
     if (!resolved.ok) return resolved;
     let handle: FileHandle;
     try {

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { decodeText, editSnippet, matchPlan, SNIPPET_CONTEXT_LINES } from "./text-edit.js";
+import { clipLine, numberLine } from "./text-format.js";
+
+/** The obvious whole-text snippet the local one must agree with. */
+function referenceSnippet(edited: string, at: number, replacement: string) {
+  let firstLine = 1;
+  for (let i = edited.indexOf("\n"); i !== -1 && i < at; i = edited.indexOf("\n", i + 1)) firstLine++;
+  const newLines = replacement.split("\n").length - 1 - (replacement.endsWith("\n") ? 1 : 0);
+  const lastLine = firstLine + Math.max(newLines, 0);
+  const lines = edited.split("\n");
+  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+  const from = Math.max(1, firstLine - SNIPPET_CONTEXT_LINES);
+  const to = Math.min(lines.length, lastLine + SNIPPET_CONTEXT_LINES);
+  const out: string[] = [];
+  for (let n = from; n <= to; n++) out.push(numberLine(n, clipLine((lines[n - 1] ?? "").replace(/\r$/, ""))));
+  return { body: out.join("\n"), from, to };
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("editSnippet", () => {
+  it("agrees with a whole-text split for random texts and edit positions", () => {
+    const seed = Date.now() % 100_000;
+    console.log(`editSnippet seed ${seed}`);
+    const rand = rng(seed);
+    const pieces = ["a", "bc", "\n", "\n", "\r\n", "", "xyz\n"];
+    const pick = () => pieces[Math.floor(rand() * pieces.length)] as string;
+    for (let round = 0; round < 2000; round++) {
+      const edited = Array.from({ length: Math.floor(rand() * 40) }, pick).join("");
+      const at = Math.floor(rand() * (edited.length + 1));
+      const replacement = edited.slice(at, at + Math.floor(rand() * 10));
+      expect({ seed, round, ...editSnippet(edited, at, replacement) }).toEqual({
+        seed,
+        round,
+        ...referenceSnippet(edited, at, replacement),
+      });
+    }
+  });
+});
+
+describe("decodeText and matchPlan", () => {
+  it("refuses invalid UTF-8 and keeps a BOM aside", () => {
+    expect(() => decodeText(Buffer.from("caf\xe9", "latin1"), "f")).toThrow("is not valid UTF-8 text");
+    expect(() => decodeText(Buffer.from([0xed, 0xa0, 0x80]), "f")).toThrow("is not valid UTF-8 text");
+    expect(decodeText(Buffer.from("\ufeffhé\n"), "f")).toEqual({ bom: true, text: "hé\n" });
+  });
+
+  it("matches \\n as \\r\\n in a CRLF file and as written elsewhere", () => {
+    expect(matchPlan("a\r\nb\r\n", "a\nb", "c\nd")).toEqual({ old: "a\r\nb", new: "c\r\nd", count: 1 });
+    expect(matchPlan("a\nb\n", "a\nb", "c")).toEqual({ old: "a\nb", new: "c", count: 1 });
+    expect(matchPlan("a\nb\n", "z", "c").count).toBe(0);
+  });
+});
