@@ -83,16 +83,17 @@ describe("concurrent edits", () => {
     const p = path.join(dir, "raced.txt");
     await writeFile(p, "original\n");
     okText(await h.call("view", { path: p }));
-    // Right after the edit's fsync (its last step before the re-check and the rename), another
-    // process puts its own version in place.
+    // Right after the edit's (synchronous) write of its temp file, its last step before the re-check
+    // and the rename, another process puts its own version in place.
     const probe = await open(p, "r");
-    const proto = Object.getPrototypeOf(probe) as { sync(...args: unknown[]): Promise<void> };
+    const proto = Object.getPrototypeOf(probe) as { write(...args: unknown[]): Promise<unknown> };
     await probe.close();
-    const sync = proto.sync;
-    vi.spyOn(proto, "sync").mockImplementation(async function (this: unknown, ...args: unknown[]) {
-      await sync.apply(this, args);
+    const write = proto.write;
+    vi.spyOn(proto, "write").mockImplementation(async function (this: unknown, ...args: unknown[]) {
+      const written = await write.apply(this, args);
       await writeFile(`${p}.other`, "someone else's version\n");
       await rename(`${p}.other`, p);
+      return written;
     });
     const message = errorOf(
       await h.call("str_replace", { path: p, old_str: "original", new_str: "mine" }),

@@ -119,7 +119,7 @@ async function prepareWrite(
 function editedBytes(raw: Buffer, request: StrReplaceRequest, limit: number) {
   const given = request.path;
   const decoded = decodeText(raw, given);
-  const plan = matchPlan(decoded.text, request.old_str, request.new_str);
+  const plan = matchPlan(decoded.body, request.old_str, request.new_str);
   if (plan.count === 0) {
     throw new ToolError(
       ErrorCode.STR_REPLACE_NOT_FOUND,
@@ -132,8 +132,8 @@ function editedBytes(raw: Buffer, request: StrReplaceRequest, limit: number) {
       `old_str occurs ${plan.count} times in ${given}. Add surrounding lines to old_str so it matches exactly one place, or pass replace_all: true to replace all ${plan.count}.`,
     );
   }
-  const { edited, at } = applyPlan(decoded.text, plan, request.replace_all);
-  const bytes = encodeText({ bom: decoded.bom, text: edited });
+  const { edited, at } = applyPlan(decoded.body, plan, request.replace_all);
+  const bytes = encodeText({ bom: decoded.bom, body: edited });
   if (bytes.length > limit) {
     throw tooLarge(`the edited ${given}`, bytes.length, limit, "Make a smaller change, or split the file.");
   }
@@ -216,7 +216,7 @@ async function editFile(
 function confirmation(
   request: StrReplaceRequest,
   size: number,
-  edited: string,
+  edited: Buffer,
   at: number,
   plan: MatchPlan,
 ): CallToolResult {

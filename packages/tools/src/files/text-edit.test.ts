@@ -33,13 +33,19 @@ describe("editSnippet", () => {
     const seed = Date.now() % 100_000;
     console.log(`editSnippet seed ${seed}`);
     const rand = rng(seed);
-    const pieces = ["a", "bc", "\n", "\n", "\r\n", "", "xyz\n"];
+    const pieces = ["a", "bc", "\n", "\n", "\r\n", "", "xyz\n", "é", "😀", "\r"];
     const pick = () => pieces[Math.floor(rand() * pieces.length)] as string;
     for (let round = 0; round < 2000; round++) {
       const edited = Array.from({ length: Math.floor(rand() * 40) }, pick).join("");
-      const at = Math.floor(rand() * (edited.length + 1));
-      const replacement = edited.slice(at, at + Math.floor(rand() * 10));
-      expect({ seed, round, ...editSnippet(edited, at, replacement) }).toEqual({
+      // A character boundary (not inside a surrogate pair), as a string index and as a byte offset.
+      let at = Math.floor(rand() * (edited.length + 1));
+      if (at > 0 && at < edited.length && /[\uDC00-\uDFFF]/.test(edited[at] as string)) at--;
+      let end = Math.min(edited.length, at + Math.floor(rand() * 10));
+      if (end < edited.length && /[\uDC00-\uDFFF]/.test(edited[end] as string)) end++;
+      const replacement = edited.slice(at, end);
+      const bytes = Buffer.from(edited);
+      const atByte = Buffer.byteLength(edited.slice(0, at));
+      expect({ seed, round, ...editSnippet(bytes, atByte, Buffer.from(replacement)) }).toEqual({
         seed,
         round,
         ...referenceSnippet(edited, at, replacement),
@@ -52,12 +58,19 @@ describe("decodeText and matchPlan", () => {
   it("refuses invalid UTF-8 and keeps a BOM aside", () => {
     expect(() => decodeText(Buffer.from("caf\xe9", "latin1"), "f")).toThrow("is not valid UTF-8 text");
     expect(() => decodeText(Buffer.from([0xed, 0xa0, 0x80]), "f")).toThrow("is not valid UTF-8 text");
-    expect(decodeText(Buffer.from("\ufeffhé\n"), "f")).toEqual({ bom: true, text: "hé\n" });
+    const decoded = decodeText(Buffer.from("\ufeffhé\n"), "f");
+    expect({ bom: decoded.bom, text: decoded.body.toString() }).toEqual({ bom: true, text: "hé\n" });
   });
 
   it("matches \\n as \\r\\n in a CRLF file and as written elsewhere", () => {
-    expect(matchPlan("a\r\nb\r\n", "a\nb", "c\nd")).toEqual({ old: "a\r\nb", new: "c\r\nd", count: 1 });
-    expect(matchPlan("a\nb\n", "a\nb", "c")).toEqual({ old: "a\nb", new: "c", count: 1 });
-    expect(matchPlan("a\nb\n", "z", "c").count).toBe(0);
+    const plan = (text: string, o: string, n: string) => {
+      const p = matchPlan(Buffer.from(text), o, n);
+      return { old: p.old.toString(), new: p.new.toString(), count: p.count };
+    };
+    expect(plan("a\r\nb\r\n", "a\nb", "c\nd")).toEqual({ old: "a\r\nb", new: "c\r\nd", count: 1 });
+    expect(plan("a\nb\n", "a\nb", "c")).toEqual({ old: "a\nb", new: "c", count: 1 });
+    expect(plan("a\nb\n", "z", "c").count).toBe(0);
+    // A lone surrogate is in no UTF-8 text, not even where the file has U+FFFD.
+    expect(plan("bad \ufffd here\n", "\ud800", "x").count).toBe(0);
   });
 });

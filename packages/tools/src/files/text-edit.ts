@@ -1,5 +1,6 @@
-// The text side of str_replace: decoding a file for editing, matching old_str (CRLF-aware),
-// applying the replacement and the numbered snippet of the result.
+// The text side of str_replace, done on the file's bytes (valid UTF-8 is checked once; matching
+// UTF-8 bytes is matching characters, so the file is never decoded and re-encoded whole): matching
+// old_str (CRLF-aware), applying the replacement, and the numbered snippet of the result.
 import { isUtf8 } from "node:buffer";
 import { ErrorCode, ToolError } from "../core/errors.js";
 import { looksBinary, SNIFF_BYTES } from "./file-kind.js";
@@ -9,11 +10,13 @@ import { clipLine, numberLine } from "./text-format.js";
 export const SNIPPET_CONTEXT_LINES = 4;
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const LF = 0x0a;
+const CR = 0x0d;
 
-/** A text file as edited: the UTF-8 BOM is kept aside and written back untouched. */
+/** A text file as edited: its UTF-8 body, and whether a BOM was set aside (written back as is). */
 export interface DecodedText {
   readonly bom: boolean;
-  readonly text: string;
+  readonly body: Buffer;
 }
 
 export function decodeText(raw: Buffer, given: string): DecodedText {
@@ -25,34 +28,36 @@ export function decodeText(raw: Buffer, given: string): DecodedText {
   }
   const bom = raw.subarray(0, 3).equals(UTF8_BOM);
   const body = bom ? raw.subarray(3) : raw;
-  // Writing back decoded text would replace invalid sequences everywhere in the file.
+  // Editing invalid UTF-8 as text would replace invalid sequences everywhere in the file.
   if (!isUtf8(body)) {
     throw new ToolError(
       ErrorCode.INVALID_INPUT,
       `${given} is not valid UTF-8 text; editing it as text would corrupt other bytes. Change it with bash instead.`,
     );
   }
-  return { bom, text: body.toString("utf8") };
+  return { bom, body };
 }
 
 export function encodeText(decoded: DecodedText): Buffer {
-  const body = Buffer.from(decoded.text, "utf8");
-  return decoded.bom ? Buffer.concat([UTF8_BOM, body]) : body;
+  return decoded.bom ? Buffer.concat([UTF8_BOM, decoded.body]) : decoded.body;
 }
 
-export function countOccurrences(text: string, needle: string): number {
+export function countOccurrences(hay: Buffer, needle: Buffer): number {
+  if (needle.length === 0) return 0;
   let count = 0;
-  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) count++;
+  for (let i = hay.indexOf(needle); i !== -1; i = hay.indexOf(needle, i + needle.length)) count++;
   return count;
 }
 
 const toCrlf = (s: string): string => s.replace(/\r?\n/g, "\r\n");
 const toLf = (s: string): string => s.replace(/\r\n/g, "\n");
+/** A lone surrogate cannot occur in valid UTF-8 text (and would encode as U+FFFD). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** What to replace with what, as found in the file, and how often it occurs. */
+/** What to replace with what, as found in the file (UTF-8), and how often it occurs. */
 export interface MatchPlan {
-  readonly old: string;
-  readonly new: string;
+  readonly old: Buffer;
+  readonly new: Buffer;
   readonly count: number;
 }
 
@@ -60,10 +65,10 @@ export interface MatchPlan {
  * The (old, new) pair to apply. In a CRLF file the model's `\n` means `\r\n`, both in what it
  * searches for and in what it writes; a file with mixed endings is matched as written first.
  */
-export function matchPlan(text: string, oldStr: string, newStr: string): MatchPlan {
+export function matchPlan(body: Buffer, oldStr: string, newStr: string): MatchPlan {
   // Most files have no CR at all: then there are no line endings to count.
-  const crlfCount = text.includes("\r") ? countOccurrences(text, "\r\n") : 0;
-  const lfOnly = crlfCount > 0 ? countOccurrences(text, "\n") - crlfCount : 0;
+  const crlfCount = body.includes(CR) ? countOccurrences(body, Buffer.from("\r\n")) : 0;
+  const lfOnly = crlfCount > 0 ? countOccurrences(body, Buffer.from("\n")) - crlfCount : 0;
   const crlfFile = crlfCount > 0 && crlfCount >= lfOnly;
   const candidates: [string, string][] = crlfFile
     ? [
@@ -73,58 +78,74 @@ export function matchPlan(text: string, oldStr: string, newStr: string): MatchPl
     : [[oldStr, newStr]];
   if (!crlfFile && crlfCount > 0) candidates.push([toCrlf(oldStr), toCrlf(newStr)]);
   if (!crlfFile && oldStr.includes("\r\n")) candidates.push([toLf(oldStr), toLf(newStr)]);
-  for (const [o, n] of candidates) {
-    const count = countOccurrences(text, o);
-    if (count > 0) return { old: o, new: n, count };
+  if (!LONE_SURROGATE.test(oldStr)) {
+    for (const [o, n] of candidates) {
+      const old = Buffer.from(o, "utf8");
+      const count = countOccurrences(body, old);
+      if (count > 0) return { old, new: Buffer.from(n, "utf8"), count };
+    }
   }
-  return { old: oldStr, new: newStr, count: 0 };
+  return { old: Buffer.from(oldStr, "utf8"), new: Buffer.from(newStr, "utf8"), count: 0 };
 }
 
-/** The text after the replacement, and where the (first) replacement starts. */
+/** The body after the replacement, and the byte offset where the (first) replacement starts. */
 export function applyPlan(
-  text: string,
+  body: Buffer,
   plan: MatchPlan,
   replaceAll: boolean,
-): { edited: string; at: number } {
-  const at = text.indexOf(plan.old);
-  const edited = replaceAll
-    ? text.split(plan.old).join(plan.new)
-    : text.slice(0, at) + plan.new + text.slice(at + plan.old.length);
-  return { edited, at };
+): { edited: Buffer; at: number } {
+  const at = body.indexOf(plan.old);
+  if (!replaceAll) {
+    return {
+      edited: Buffer.concat([body.subarray(0, at), plan.new, body.subarray(at + plan.old.length)]),
+      at,
+    };
+  }
+  const pieces: Buffer[] = [];
+  let from = 0;
+  for (let i = at; i !== -1; i = body.indexOf(plan.old, from)) {
+    pieces.push(body.subarray(from, i), plan.new);
+    from = i + plan.old.length;
+  }
+  pieces.push(body.subarray(from));
+  return { edited: Buffer.concat(pieces), at };
 }
 
-function lineOf(text: string, index: number): number {
+/** 1-based number of the line holding byte `index`. */
+function lineOf(text: Buffer, index: number): number {
   let line = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && i < index; i = text.indexOf("\n", i + 1)) line++;
+  for (let i = text.indexOf(LF); i !== -1 && i < index; i = text.indexOf(LF, i + 1)) line++;
   return line;
 }
 
 /**
  * The edited region plus a few lines either side, numbered like `cat -n`. Only those lines are
- * cut out of the text (a line is what `split("\n")` gives, without a trailing empty one).
+ * cut out and decoded (a line is what `split("\n")` gives, without a trailing empty one).
  */
 export function editSnippet(
-  edited: string,
+  edited: Buffer,
   at: number,
-  replacement: string,
+  replacement: Buffer,
 ): { body: string; from: number; to: number } {
   const firstLine = lineOf(edited, at);
   // A replacement ending in a newline ends on the line before the one that follows it.
-  const newLines = countOccurrences(replacement, "\n") - (replacement.endsWith("\n") ? 1 : 0);
+  const newLines =
+    countOccurrences(replacement, Buffer.from("\n")) - (replacement[replacement.length - 1] === LF ? 1 : 0);
   const lastLine = firstLine + Math.max(newLines, 0);
   const from = Math.max(1, firstLine - SNIPPET_CONTEXT_LINES);
-  let start = at === 0 ? 0 : edited.lastIndexOf("\n", at - 1) + 1;
+  let start = at === 0 ? 0 : edited.lastIndexOf(LF, at - 1) + 1;
   for (let n = firstLine; n > from; n--) {
     const newline = start - 1;
-    start = newline === 0 ? 0 : edited.lastIndexOf("\n", newline - 1) + 1;
+    start = newline === 0 ? 0 : edited.lastIndexOf(LF, newline - 1) + 1;
   }
   const out: string[] = [];
   let n = from;
   for (let pos = start; n <= lastLine + SNIPPET_CONTEXT_LINES; n++) {
-    const newline = edited.indexOf("\n", pos);
+    const newline = edited.indexOf(LF, pos);
     if (newline === -1 && pos === edited.length && edited.length > 0) break;
-    const end = newline === -1 ? edited.length : newline;
-    out.push(numberLine(n, clipLine(edited.slice(pos, end).replace(/\r$/, ""))));
+    let end = newline === -1 ? edited.length : newline;
+    if (end > pos && edited[end - 1] === CR) end--;
+    out.push(numberLine(n, clipLine(edited.toString("utf8", pos, end))));
     if (newline === -1) {
       n++;
       break;
