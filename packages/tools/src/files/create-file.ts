@@ -35,7 +35,7 @@ async function existingFile(ctx: ToolContext, given: string, resolved: string): 
     if (err instanceof ToolError) throw err;
     throw ioError("create", given, err);
   }
-  await file.handle.close().catch(() => {});
+  file.close();
   if (file.stats.isDirectory()) {
     throw new ToolError(
       ErrorCode.INVALID_INPUT,

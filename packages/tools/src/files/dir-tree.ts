@@ -1,7 +1,8 @@
 import { constants, type Dirent } from "node:fs";
-import { type FileHandle, lstat, open, readdir, readlink } from "node:fs/promises";
+import { lstat, readdir, readlink } from "node:fs/promises";
 import path from "node:path";
 import { canonicalize } from "../scope/canonical-path.js";
+import { closeFd, openFd } from "../scope/fd-io.js";
 import { fdPath, hasProcFd } from "../scope/fd-path.js";
 import type { PathScope } from "../scope/path-scope.js";
 
@@ -108,18 +109,18 @@ export async function dirTree(dir: string, options: DirTreeOptions = {}): Promis
       } else if (entry.kind === "dir") {
         out.push(`${indent}${entry.name}/`);
         if (level < depth) {
-          let handle: FileHandle | undefined;
+          let fd: number | undefined;
           try {
             let childSource = path.join(source, entry.name);
             if (pin) {
-              handle = await open(childSource, SUBDIR_FLAGS);
-              childSource = fdPath(handle.fd);
+              fd = await openFd(childSource, SUBDIR_FLAGS);
+              childSource = fdPath(fd);
             }
             await walk(path.join(current, entry.name), childSource, level + 1);
           } catch (err) {
             out.push(`${indent}  [not listed: ${describeError(err)}]`);
           } finally {
-            await handle?.close().catch(() => {});
+            if (fd !== undefined) closeFd(fd);
           }
         }
       } else {

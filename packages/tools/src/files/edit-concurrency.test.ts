@@ -1,6 +1,7 @@
 // Edits never lose an update: queued per server and per real path, and the target is looked at
 // again right before the rename.
-import { open, readFile, rename, writeFile } from "node:fs/promises";
+import fs, { renameSync, writeFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -85,16 +86,17 @@ describe("concurrent edits", () => {
     okText(await h.call("view", { path: p }));
     // Right after the edit's (synchronous) write of its temp file, its last step before the re-check
     // and the rename, another process puts its own version in place.
-    const probe = await open(p, "r");
-    const proto = Object.getPrototypeOf(probe) as { write(...args: unknown[]): Promise<unknown> };
-    await probe.close();
-    const write = proto.write;
-    vi.spyOn(proto, "write").mockImplementation(async function (this: unknown, ...args: unknown[]) {
-      const written = await write.apply(this, args);
-      await writeFile(`${p}.other`, "someone else's version\n");
-      await rename(`${p}.other`, p);
-      return written;
-    });
+    for (const method of ["write", "writev"] as const) {
+      const original = fs[method] as (...args: unknown[]) => void;
+      vi.spyOn(fs, method).mockImplementation(((...args: unknown[]) => {
+        const done = args.pop() as (...results: unknown[]) => void;
+        original(...args, (...results: unknown[]) => {
+          writeFileSync(`${p}.other`, "someone else's version\n");
+          renameSync(`${p}.other`, p);
+          done(...results);
+        });
+      }) as never);
+    }
     const message = errorOf(
       await h.call("str_replace", { path: p, old_str: "original", new_str: "mine" }),
       "FILE_CHANGED_SINCE_VIEW",

@@ -30,7 +30,7 @@ export async function resolveInScope(ctx: ToolContext, given: string): Promise<s
 /**
  * Opens `given` for a file tool: resolved, checked, opened without following a swapped-in symlink
  * and checked again by its descriptor (scope/scoped-open.ts). ACCESS_DENIED when out of scope; a
- * failed open throws its errno error for the caller's `ioError`. The caller closes the handle.
+ * failed open throws its errno error for the caller's `ioError`. The caller closes the file.
  */
 export async function openScoped(
   ctx: ToolContext,

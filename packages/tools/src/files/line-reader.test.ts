@@ -40,7 +40,13 @@ async function window(
   await writeFile(p, content);
   const fh = await open(p, "r");
   try {
-    return await readLineWindow(fh, { first, last, countAll, chunkBytes, ...(maxBytes ? { maxBytes } : {}) });
+    return await readLineWindow(fh.fd, {
+      first,
+      last,
+      countAll,
+      chunkBytes,
+      ...(maxBytes ? { maxBytes } : {}),
+    });
   } finally {
     await fh.close();
   }

@@ -1,4 +1,4 @@
-import type { FileHandle } from "node:fs/promises";
+import { readFd } from "../scope/fd-io.js";
 import { MAX_LINE_CHARS } from "./text-format.js";
 
 const NEWLINE = 0x0a;
@@ -42,18 +42,18 @@ export interface LineWindow {
  * one pass with a fixed buffer rather than the whole file in memory. A file's line count is the
  * number of newlines, plus one for a last line without a newline (as `wc -l` would, plus that line).
  */
-export async function readLineWindow(fh: FileHandle, options: LineWindowOptions): Promise<LineWindow> {
+export async function readLineWindow(fd: number, options: LineWindowOptions): Promise<LineWindow> {
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
   const buf = spare && spare.length === chunkBytes ? spare : Buffer.allocUnsafe(chunkBytes);
   if (buf === spare) spare = undefined;
   try {
-    return await scanLines(fh, buf, options);
+    return await scanLines(fd, buf, options);
   } finally {
     if (chunkBytes === CHUNK_BYTES) spare = buf;
   }
 }
 
-async function scanLines(fh: FileHandle, buf: Buffer, options: LineWindowOptions): Promise<LineWindow> {
+async function scanLines(fd: number, buf: Buffer, options: LineWindowOptions): Promise<LineWindow> {
   const { first, last, countAll, signal } = options;
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   const chunkBytes = buf.length;
@@ -118,7 +118,7 @@ async function scanLines(fh: FileHandle, buf: Buffer, options: LineWindowOptions
       cutAtMaxBytes = true;
       break;
     }
-    const { bytesRead } = await fh.read(buf, 0, Math.min(chunkBytes, maxBytes - position), position);
+    const bytesRead = await readFd(fd, buf, 0, Math.min(chunkBytes, maxBytes - position), position);
     if (bytesRead === 0) break;
     position += bytesRead;
     const chunk = buf.subarray(0, bytesRead);

@@ -8,11 +8,18 @@ import { defineTool, type ToolContext, type ToolDefinition } from "../core/tool-
 import { openDirInScope, type ScopedDir } from "../scope/scoped-dir.js";
 import type { ScopedFile } from "../scope/scoped-open.js";
 import { TempFile } from "./atomic-write.js";
-import { readUpTo } from "./bounded-read.js";
+import { giveBackReadBuffer, readUpTo, takeReadBuffer } from "./bounded-read.js";
 import { accessDenied, assertOpen, openScoped, resolveInScope } from "./file-access.js";
 import { withPathLock } from "./path-lock.js";
 import { tooLarge } from "./size-limits.js";
-import { applyPlan, decodeText, editSnippet, encodeText, type MatchPlan, matchPlan } from "./text-edit.js";
+import {
+  type AppliedEdit,
+  applyPlan,
+  decodeText,
+  editSnippet,
+  type MatchPlan,
+  matchPlan,
+} from "./text-edit.js";
 import { formatSize } from "./text-format.js";
 import { pathField, type StrReplaceRequest } from "./tool-fields.js";
 import { checkViewed, type FileToolNames, recordViewed, STANDARD_NAMES } from "./view-before-edit.js";
@@ -61,7 +68,7 @@ export async function strReplace(
     try {
       return await editFile(ctx, names, request, file);
     } finally {
-      await file.handle.close().catch(() => {});
+      file.close();
     }
   });
 }
@@ -82,7 +89,7 @@ async function openForEdit(ctx: ToolContext, given: string, resolved: string): P
   }
   const st = file.stats;
   if (st.isFile()) return file;
-  await file.handle.close().catch(() => {});
+  file.close();
   if (st.isDirectory()) {
     throw new ToolError(ErrorCode.INVALID_INPUT, `${given} is a directory; str_replace edits a file.`);
   }
@@ -115,8 +122,12 @@ async function prepareWrite(
   }
 }
 
-/** The edited bytes of `raw`, or the reason there is nothing to write. */
-function editedBytes(raw: Buffer, request: StrReplaceRequest, limit: number) {
+/** The edit of `raw` as pieces to write, or the reason there is nothing to write. */
+function applyEdit(
+  raw: Buffer,
+  request: StrReplaceRequest,
+  limit: number,
+): { edit: AppliedEdit; plan: MatchPlan } {
   const given = request.path;
   const decoded = decodeText(raw, given);
   const plan = matchPlan(decoded.body, request.old_str, request.new_str);
@@ -132,12 +143,11 @@ function editedBytes(raw: Buffer, request: StrReplaceRequest, limit: number) {
       `old_str occurs ${plan.count} times in ${given}. Add surrounding lines to old_str so it matches exactly one place, or pass replace_all: true to replace all ${plan.count}.`,
     );
   }
-  const { edited, at } = applyPlan(decoded.body, plan, request.replace_all);
-  const bytes = encodeText({ bom: decoded.bom, body: edited });
-  if (bytes.length > limit) {
-    throw tooLarge(`the edited ${given}`, bytes.length, limit, "Make a smaller change, or split the file.");
+  const edit = applyPlan(decoded, plan, request.replace_all);
+  if (edit.size > limit) {
+    throw tooLarge(`the edited ${given}`, edit.size, limit, "Make a smaller change, or split the file.");
   }
-  return { bytes, edited, at, plan };
+  return { edit, plan };
 }
 
 /**
@@ -163,17 +173,18 @@ async function editFile(
   );
   let write: PreparedWrite | undefined;
   let committed = false;
+  const buffer = takeReadBuffer(st.size + 1);
   try {
     let raw: Buffer;
     try {
-      raw = await readUpTo(file.handle, limit + 1, st.size);
+      raw = await readUpTo(file.fd, limit + 1, st.size, buffer);
     } catch (err) {
       throw ioError("read", given, err);
     }
     // The rest works from the bytes read; the descriptor can go while it does.
-    void file.handle.close().catch(() => {});
+    file.close();
     if (raw.length > limit) throw tooLarge(given, raw.length, limit, "Edit it with bash (e.g. sed) instead.");
-    const { bytes, edited, at, plan } = editedBytes(raw, request, limit);
+    const { edit, plan } = applyEdit(raw, request, limit);
     const ready = await prepared;
     if ("error" in ready) {
       throw ready.error instanceof ToolError ? ready.error : ioError("write", given, ready.error);
@@ -184,7 +195,7 @@ async function editFile(
     committed = true;
     let written: Stats;
     try {
-      written = await write.temp.commit(bytes, {
+      written = await write.temp.commit(edit.pieces, {
         mode: st.mode,
         uid: st.uid,
         gid: st.gid,
@@ -202,8 +213,10 @@ async function editFile(
     }
     // What this session wrote counts as seen: the next edit needs no new view.
     recordViewed(ctx.session, real, written);
-    return confirmation(request, bytes.length, edited, at, plan);
+    return confirmation(request, edit, plan);
   } finally {
+    // The pieces written are views of the read buffer: it is free again only now.
+    giveBackReadBuffer(buffer);
     if (!write) {
       const ready = await prepared;
       write = "write" in ready ? ready.write : undefined;
@@ -213,20 +226,14 @@ async function editFile(
   }
 }
 
-function confirmation(
-  request: StrReplaceRequest,
-  size: number,
-  edited: Buffer,
-  at: number,
-  plan: MatchPlan,
-): CallToolResult {
-  const shown = editSnippet(edited, at, plan.new);
+function confirmation(request: StrReplaceRequest, edit: AppliedEdit, plan: MatchPlan): CallToolResult {
+  const shown = editSnippet(edit.window, edit.at, plan.new, edit.windowFirstLine);
   const what = request.replace_all
     ? `replaced ${plan.count} occurrence${plan.count === 1 ? "" : "s"}`
     : "replaced 1 occurrence";
   const where = request.replace_all && plan.count > 1 ? " (around the first replacement)" : "";
   return textResult(
-    `Edited ${request.path}: ${what} (now ${formatSize(size)}). Lines ${shown.from}-${shown.to}${where}:\n${shown.body}`,
+    `Edited ${request.path}: ${what} (now ${formatSize(edit.size)}). Lines ${shown.from}-${shown.to}${where}:\n${shown.body}`,
   );
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeText, editSnippet, matchPlan, SNIPPET_CONTEXT_LINES } from "./text-edit.js";
+import { applyPlan, decodeText, editSnippet, matchPlan, SNIPPET_CONTEXT_LINES } from "./text-edit.js";
 import { clipLine, numberLine } from "./text-format.js";
 
 /** The obvious whole-text snippet the local one must agree with. */
@@ -54,6 +54,41 @@ describe("editSnippet", () => {
   });
 });
 
+describe("applyPlan", () => {
+  it("gives the replaced content as pieces and a window that shows the same snippet", () => {
+    const seed = Date.now() % 100_000;
+    console.log(`applyPlan seed ${seed}`);
+    const rand = rng(seed);
+    const pieces = ["a", "bc", "\n", "\n", "xyz\n", "é", "line\n"];
+    const pick = () => pieces[Math.floor(rand() * pieces.length)] as string;
+    for (let round = 0; round < 2000; round++) {
+      const text = Array.from({ length: 1 + Math.floor(rand() * 60) }, pick).join("");
+      const from = Math.floor(rand() * text.length);
+      const oldStr = text.slice(from, from + 1 + Math.floor(rand() * 8));
+      const newStr = Array.from({ length: Math.floor(rand() * 4) }, pick).join("");
+      const bom = rand() < 0.2;
+      const decoded = decodeText(Buffer.from(bom ? `\ufeff${text}` : text), "f");
+      const plan = matchPlan(decoded.body, oldStr, newStr);
+      const replaceAll = plan.count > 1;
+      const edit = applyPlan(decoded, plan, replaceAll);
+      const edited = replaceAll ? text.split(oldStr).join(newStr) : text.replace(oldStr, () => newStr);
+      const written = Buffer.concat(edit.pieces as Buffer[]);
+      expect({ seed, round, written: written.toString() }).toEqual({
+        seed,
+        round,
+        written: bom ? `\ufeff${edited}` : edited,
+      });
+      expect(edit.size).toBe(written.length);
+      const at = Buffer.byteLength(text.slice(0, text.indexOf(oldStr)));
+      expect({ seed, round, ...editSnippet(edit.window, edit.at, plan.new, edit.windowFirstLine) }).toEqual({
+        seed,
+        round,
+        ...editSnippet(Buffer.from(edited), at, plan.new),
+      });
+    }
+  });
+});
+
 describe("decodeText and matchPlan", () => {
   it("refuses invalid UTF-8 and keeps a BOM aside", () => {
     expect(() => decodeText(Buffer.from("caf\xe9", "latin1"), "f")).toThrow("is not valid UTF-8 text");
@@ -65,10 +100,10 @@ describe("decodeText and matchPlan", () => {
   it("matches \\n as \\r\\n in a CRLF file and as written elsewhere", () => {
     const plan = (text: string, o: string, n: string) => {
       const p = matchPlan(Buffer.from(text), o, n);
-      return { old: p.old.toString(), new: p.new.toString(), count: p.count };
+      return { old: p.old.toString(), new: p.new.toString(), count: p.count, first: p.first };
     };
-    expect(plan("a\r\nb\r\n", "a\nb", "c\nd")).toEqual({ old: "a\r\nb", new: "c\r\nd", count: 1 });
-    expect(plan("a\nb\n", "a\nb", "c")).toEqual({ old: "a\nb", new: "c", count: 1 });
+    expect(plan("a\r\nb\r\n", "a\nb", "c\nd")).toEqual({ old: "a\r\nb", new: "c\r\nd", count: 1, first: 0 });
+    expect(plan("a\nb\n", "a\nb", "c")).toEqual({ old: "a\nb", new: "c", count: 1, first: 0 });
     expect(plan("a\nb\n", "z", "c").count).toBe(0);
     // A lone surrogate is in no UTF-8 text, not even where the file has U+FFFD.
     expect(plan("bad \ufffd here\n", "\ud800", "x").count).toBe(0);

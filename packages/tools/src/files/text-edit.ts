@@ -43,10 +43,15 @@ export function encodeText(decoded: DecodedText): Buffer {
 }
 
 export function countOccurrences(hay: Buffer, needle: Buffer): number {
-  if (needle.length === 0) return 0;
+  return occurrences(hay, needle).count;
+}
+
+function occurrences(hay: Buffer, needle: Buffer): { count: number; first: number } {
+  if (needle.length === 0) return { count: 0, first: -1 };
+  const first = hay.indexOf(needle);
   let count = 0;
-  for (let i = hay.indexOf(needle); i !== -1; i = hay.indexOf(needle, i + needle.length)) count++;
-  return count;
+  for (let i = first; i !== -1; i = hay.indexOf(needle, i + needle.length)) count++;
+  return { count, first };
 }
 
 const toCrlf = (s: string): string => s.replace(/\r?\n/g, "\r\n");
@@ -54,11 +59,13 @@ const toLf = (s: string): string => s.replace(/\r\n/g, "\n");
 /** A lone surrogate cannot occur in valid UTF-8 text (and would encode as U+FFFD). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** What to replace with what, as found in the file (UTF-8), and how often it occurs. */
+/** What to replace with what, as found in the file (UTF-8), how often and first where it occurs. */
 export interface MatchPlan {
   readonly old: Buffer;
   readonly new: Buffer;
   readonly count: number;
+  /** Byte offset of the first occurrence (-1 when there is none). */
+  readonly first: number;
 }
 
 /**
@@ -81,34 +88,81 @@ export function matchPlan(body: Buffer, oldStr: string, newStr: string): MatchPl
   if (!LONE_SURROGATE.test(oldStr)) {
     for (const [o, n] of candidates) {
       const old = Buffer.from(o, "utf8");
-      const count = countOccurrences(body, old);
-      if (count > 0) return { old, new: Buffer.from(n, "utf8"), count };
+      const { count, first } = occurrences(body, old);
+      if (count > 0) return { old, new: Buffer.from(n, "utf8"), count, first };
     }
   }
-  return { old: Buffer.from(oldStr, "utf8"), new: Buffer.from(newStr, "utf8"), count: 0 };
+  return { old: Buffer.from(oldStr, "utf8"), new: Buffer.from(newStr, "utf8"), count: 0, first: -1 };
 }
 
-/** The body after the replacement, and the byte offset where the (first) replacement starts. */
-export function applyPlan(
-  body: Buffer,
-  plan: MatchPlan,
-  replaceAll: boolean,
-): { edited: Buffer; at: number } {
-  const at = body.indexOf(plan.old);
+/** A replacement applied: the new file as consecutive pieces, and what the snippet needs. */
+export interface AppliedEdit {
+  /** The new content (BOM included) in order; written as they are, never joined into one buffer. */
+  readonly pieces: readonly Buffer[];
+  readonly size: number;
+  /** The part of the new body the snippet is cut from, the line number of its first byte and
+   * the offset in it where the (first) replacement starts. */
+  readonly window: Buffer;
+  readonly windowFirstLine: number;
+  readonly at: number;
+}
+
+/** Where line `count` lines after the one holding `from` ends (after its newline), or the end. */
+function endOfLines(body: Buffer, from: number, count: number): number {
+  let pos = from;
+  for (let i = 0; i < count; i++) {
+    const newline = body.indexOf(LF, pos);
+    if (newline === -1) return body.length;
+    pos = newline + 1;
+  }
+  return pos;
+}
+
+export function applyPlan(decoded: DecodedText, plan: MatchPlan, replaceAll: boolean): AppliedEdit {
+  const { body } = decoded;
+  const head = decoded.bom ? [UTF8_BOM] : [];
+  const at = plan.first;
+  const firstLine = lineOf(body, at);
+  const from = Math.max(1, firstLine - SNIPPET_CONTEXT_LINES);
+  const start = startOfLine(body, at, firstLine - from);
   if (!replaceAll) {
+    const after = at + plan.old.length;
+    const pieces = [...head, body.subarray(0, at), plan.new, body.subarray(after)];
+    // The snippet needs the replacement's last line and the context lines below it.
+    const end = endOfLines(body, after, SNIPPET_CONTEXT_LINES + 1);
     return {
-      edited: Buffer.concat([body.subarray(0, at), plan.new, body.subarray(at + plan.old.length)]),
-      at,
+      pieces,
+      size: body.length - plan.old.length + plan.new.length + head.length * UTF8_BOM.length,
+      window: Buffer.concat([body.subarray(start, at), plan.new, body.subarray(after, end)]),
+      windowFirstLine: from,
+      at: at - start,
     };
   }
-  const pieces: Buffer[] = [];
-  let from = 0;
-  for (let i = at; i !== -1; i = body.indexOf(plan.old, from)) {
-    pieces.push(body.subarray(from, i), plan.new);
-    from = i + plan.old.length;
+  const parts: Buffer[] = [];
+  let next = 0;
+  for (let i = at; i !== -1; i = body.indexOf(plan.old, next)) {
+    parts.push(body.subarray(next, i), plan.new);
+    next = i + plan.old.length;
   }
-  pieces.push(body.subarray(from));
-  return { edited: Buffer.concat(pieces), at };
+  parts.push(body.subarray(next));
+  const edited = Buffer.concat(parts);
+  return {
+    pieces: [...head, edited],
+    size: edited.length + head.length * UTF8_BOM.length,
+    window: edited.subarray(start),
+    windowFirstLine: from,
+    at: at - start,
+  };
+}
+
+/** The offset where the line `back` lines above the one holding byte `at` starts. */
+function startOfLine(text: Buffer, at: number, back: number): number {
+  let start = at === 0 ? 0 : text.lastIndexOf(LF, at - 1) + 1;
+  for (let n = 0; n < back; n++) {
+    const newline = start - 1;
+    start = newline === 0 ? 0 : text.lastIndexOf(LF, newline - 1) + 1;
+  }
+  return start;
 }
 
 /** 1-based number of the line holding byte `index`. */
@@ -126,18 +180,16 @@ export function editSnippet(
   edited: Buffer,
   at: number,
   replacement: Buffer,
+  /** Line number of the first byte of `edited` (a window cut out of the file). */
+  baseLine = 1,
 ): { body: string; from: number; to: number } {
-  const firstLine = lineOf(edited, at);
+  const firstLine = lineOf(edited, at) + baseLine - 1;
   // A replacement ending in a newline ends on the line before the one that follows it.
   const newLines =
     countOccurrences(replacement, Buffer.from("\n")) - (replacement[replacement.length - 1] === LF ? 1 : 0);
   const lastLine = firstLine + Math.max(newLines, 0);
-  const from = Math.max(1, firstLine - SNIPPET_CONTEXT_LINES);
-  let start = at === 0 ? 0 : edited.lastIndexOf(LF, at - 1) + 1;
-  for (let n = firstLine; n > from; n--) {
-    const newline = start - 1;
-    start = newline === 0 ? 0 : edited.lastIndexOf(LF, newline - 1) + 1;
-  }
+  const from = Math.max(baseLine, firstLine - SNIPPET_CONTEXT_LINES);
+  const start = startOfLine(edited, at, firstLine - from);
   const out: string[] = [];
   let n = from;
   for (let pos = start; n <= lastLine + SNIPPET_CONTEXT_LINES; n++) {

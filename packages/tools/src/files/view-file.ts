@@ -1,7 +1,7 @@
-import type { FileHandle } from "node:fs/promises";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ErrorCode, ToolError, textResult } from "../core/errors.js";
 import type { ToolContext } from "../core/tool-registry.js";
+import { readFd } from "../scope/fd-io.js";
 import type { ScopedFile } from "../scope/scoped-open.js";
 import { readUpTo } from "./bounded-read.js";
 import { imageMimeType, looksBinary, SNIFF_BYTES } from "./file-kind.js";
@@ -26,10 +26,10 @@ export async function viewOpenFile(
   given: string,
   range: ViewRange | undefined,
 ): Promise<CallToolResult> {
-  const { handle, path: canonical, stats: st } = file;
+  const { fd, path: canonical, stats: st } = file;
   const budget = st.size > 0 ? st.size : ctx.config.maxFileSize;
   const head = Buffer.alloc(Math.min(SNIFF_BYTES, budget));
-  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  const bytesRead = await readFd(fd, head, 0, head.length, 0);
   if (bytesRead === 0) {
     recordViewed(ctx.session, canonical, st);
     return textResult(`${given} is empty (0 bytes).`);
@@ -47,7 +47,7 @@ export async function viewOpenFile(
 
   const signal = ctx.signal;
   if (range === undefined) {
-    const window = await readLineWindow(handle, {
+    const window = await readLineWindow(fd, {
       first: 1,
       last: DEFAULT_VIEW_LINES,
       countAll: true,
@@ -60,12 +60,12 @@ export async function viewOpenFile(
     if (totalLines > DEFAULT_VIEW_LINES) {
       text += `\n\nTruncated: file has ${totalLines} lines. Use view_range to read specific sections.`;
     }
-    return textResult(text + (await cutNote(ctx, handle, window.cutAtMaxBytes, budget, st.size, given)));
+    return textResult(text + (await cutNote(ctx, fd, window.cutAtMaxBytes, budget, st.size, given)));
   }
 
   const { start, end } = range;
   const badRange = async (): Promise<ToolError> => {
-    const { totalLines = 0 } = await readLineWindow(handle, {
+    const { totalLines = 0 } = await readLineWindow(fd, {
       first: Number.POSITIVE_INFINITY,
       last: 0,
       countAll: true,
@@ -79,7 +79,7 @@ export async function viewOpenFile(
   };
   if (start < 1 || end < -1 || (end !== -1 && end < start)) throw await badRange();
   const last = end === -1 ? Number.POSITIVE_INFINITY : end;
-  const window = await readLineWindow(handle, {
+  const window = await readLineWindow(fd, {
     first: start,
     last,
     countAll: false,
@@ -90,7 +90,7 @@ export async function viewOpenFile(
   if (window.lines.length === 0) throw await badRange();
   recordViewed(ctx.session, canonical, st);
   const text = window.lines.map((line, i) => numberLine(start + i, line)).join("\n");
-  return textResult(text + (await cutNote(ctx, handle, window.cutAtMaxBytes, budget, st.size, given)));
+  return textResult(text + (await cutNote(ctx, fd, window.cutAtMaxBytes, budget, st.size, given)));
 }
 
 async function viewImage(
@@ -99,10 +99,10 @@ async function viewImage(
   given: string,
   mimeType: string,
 ): Promise<CallToolResult> {
-  const { handle, stats: st } = file;
+  const { fd, stats: st } = file;
   const limit = ctx.config.maxImageSize;
   if (st.size > limit) throw imageTooLarge(given, st.size, limit);
-  const data = st.size > 0 ? await readUpTo(handle, st.size, st.size) : await readUpTo(handle, limit + 1, 0);
+  const data = st.size > 0 ? await readUpTo(fd, st.size, st.size) : await readUpTo(fd, limit + 1, 0);
   if (data.length > limit) throw imageTooLarge(given, data.length, limit);
   recordViewed(ctx.session, file.path, st);
   return {
@@ -119,14 +119,14 @@ async function viewImage(
  */
 async function cutNote(
   ctx: ToolContext,
-  handle: FileHandle,
+  fd: number,
   cut: boolean,
   budget: number,
   size: number,
   given: string,
 ): Promise<string> {
   if (!cut) return "";
-  const { bytesRead } = await handle.read(Buffer.alloc(1), 0, 1, budget);
+  const bytesRead = await readFd(fd, Buffer.alloc(1), 0, 1, budget);
   if (bytesRead === 0) return "";
   return size > 0
     ? `\n\n[${given} was still growing while it was read: shown up to ${formatSize(budget)}, its size when the read began. View it again for more.]`

@@ -1,7 +1,7 @@
 // view never reads more than its size check allowed: files growing while read, /proc files that
 // report size 0, and images bigger than clients accept.
-import { appendFileSync, existsSync } from "node:fs";
-import { open, writeFile } from "node:fs/promises";
+import fs, { appendFileSync, existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -35,21 +35,18 @@ const lines = (from: number, n: number): string =>
  * Makes `file` grow by `more` right after its next fstat, the moment between view's size check and
  * its read: as a log written while it is viewed.
  */
-async function growAfterNextFstat(file: string, more: string): Promise<void> {
+function growAfterNextFstat(file: string, more: string): void {
   vi.restoreAllMocks();
-  const probe = await open(file, "r");
-  const proto = Object.getPrototypeOf(probe) as { stat(...args: unknown[]): Promise<unknown> };
-  await probe.close();
-  const fstat = proto.stat;
+  const fstatSync = fs.fstatSync;
   let armed = true;
-  vi.spyOn(proto, "stat").mockImplementation(async function (this: unknown, ...args: unknown[]) {
-    const stats = await fstat.apply(this, args);
+  vi.spyOn(fs, "fstatSync").mockImplementation(((...args: Parameters<typeof fs.fstatSync>) => {
+    const stats = fstatSync(...args);
     if (armed) {
       armed = false;
       appendFileSync(file, more);
     }
     return stats;
-  });
+  }) as typeof fs.fstatSync);
 }
 
 describe("view of a file that grows while it is read", () => {
@@ -57,14 +54,14 @@ describe("view of a file that grows while it is read", () => {
     h = await connect(testConfig(), dir);
     const p = path.join(dir, "growing.log");
     await writeFile(p, lines(1, 3000));
-    await growAfterNextFstat(p, lines(3001, 5000));
+    growAfterNextFstat(p, lines(3001, 5000));
     const text = okText(await h.call("view", { path: "growing.log" }));
     expect(text).toContain("Truncated: file has 3000 lines.");
     expect(text).toContain(
       "[growing.log was still growing while it was read: shown up to 28.2 KB, its size when the read began. View it again for more.]",
     );
     h.session.viewed.clear();
-    await growAfterNextFstat(p, lines(8001, 10));
+    growAfterNextFstat(p, lines(8001, 10));
     const tail = okText(await h.call("view", { path: "growing.log", view_range: [7999, -1] }));
     expect(tail.split("\n")[0]).toBe("  7999\tline 7999");
     expect(tail).toContain("  8000\tline 8000\n\n[growing.log was still growing");

@@ -50,14 +50,14 @@ export async function viewPath(ctx: ToolContext, request: ViewRequest): Promise<
     if (err instanceof ToolError || ctx.signal.aborted) throw err;
     throw ioError("read", given, err);
   } finally {
-    await file.handle.close().catch(() => {});
+    file.close();
   }
 }
 
 /** Listing is not viewing: it records nothing, so it cannot unlock an edit. */
 async function listDirectory(ctx: ToolContext, dir: ScopedFile, given: string): Promise<CallToolResult> {
   try {
-    const readFrom = hasProcFd ? fdPath(dir.handle.fd) : dir.path;
+    const readFrom = hasProcFd ? fdPath(dir.fd) : dir.path;
     return textResult(await dirTree(dir.path, { scope: ctx.config.pathScope, readFrom }));
   } catch (err) {
     throw ioError("listing", given, err);

@@ -1,5 +1,5 @@
-import type { Stats } from "node:fs";
-import { lstat, readlink } from "node:fs/promises";
+import { lstatSync, type Stats } from "node:fs";
+import { readlink } from "node:fs/promises";
 import path from "node:path";
 import type { ToolContext } from "../core/tool-registry.js";
 import { canonicalize } from "../scope/canonical-path.js";
@@ -36,10 +36,14 @@ export async function recheckTarget(
   const { given, names, action, expected } = options;
   let now: Stats | undefined;
   for (let attempt = 1; ; attempt++) {
-    now = await lstat(dir.entry(name)).catch((err: NodeJS.ErrnoException) => {
-      if (err?.code !== "ENOENT") throw err;
-      return undefined;
-    });
+    // Synchronous: one lookup in a directory just written to, and it is the last word before the
+    // rename, so nothing should run in between.
+    try {
+      now = lstatSync(dir.entry(name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException)?.code !== "ENOENT") throw err;
+      now = undefined;
+    }
     if (!now?.isSymbolicLink()) break;
     // Judged by where the link points, read from the link itself: resolving the name again could
     // meet whatever replaced the link by then.

@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
-import { chmod, type FileHandle, lstat, mkdir, open } from "node:fs/promises";
+import { chmod, lstat, mkdir } from "node:fs/promises";
 import path from "node:path";
+import { closeFd, fstatFd, openFd } from "./fd-io.js";
 import { fdPath, hasProcFd } from "./fd-path.js";
 import type { DenialKind, PathScope } from "./path-scope.js";
 import { checkDescriptor } from "./scoped-open.js";
@@ -36,9 +37,17 @@ export function dirByPath(dir: string): ScopedDir {
   return { path: dir, entry: (name) => path.join(dir, name), close: async () => {} };
 }
 
-function byHandle(dir: string, handle: FileHandle): ScopedDir {
-  const through = fdPath(handle.fd);
-  return { path: dir, entry: (name) => `${through}/${name}`, close: () => handle.close() };
+function byFd(dir: string, fd: number): ScopedDir {
+  const through = fdPath(fd);
+  let open = true;
+  return {
+    path: dir,
+    entry: (name) => `${through}/${name}`,
+    close: async () => {
+      if (open) closeFd(fd);
+      open = false;
+    },
+  };
 }
 
 /**
@@ -73,22 +82,22 @@ function pins(scope: PathScope): boolean {
  */
 export async function openDirInScope(scope: PathScope, dir: string, given: string): Promise<ScopedDirOpen> {
   if (!pins(scope)) return { ok: true, dir: dirByPath(dir) };
-  let handle: FileHandle;
+  let fd: number;
   try {
-    handle = await open(dir, DIR_FLAGS);
+    fd = await openFd(dir, DIR_FLAGS);
   } catch (err) {
     if (await becameLink(err, dir)) return swapped(given);
     throw err;
   }
   try {
-    const checked = await checkDescriptor(scope, handle.fd, await handle.stat(), dir, given);
+    const checked = await checkDescriptor(scope, fd, fstatFd(fd), dir, given);
     if (!checked.ok) {
-      await handle.close();
+      closeFd(fd);
       return checked;
     }
-    return { ok: true, dir: byHandle(checked.path, handle) };
+    return { ok: true, dir: byFd(checked.path, fd) };
   } catch (err) {
-    await handle.close().catch(() => {});
+    closeFd(fd);
     throw err;
   }
 }
@@ -153,17 +162,21 @@ async function descend(
         created = false;
       });
       // NOFOLLOW: a symlink put in its place since is an error instead of a way out.
-      let handle: FileHandle;
+      let fd: number;
       try {
-        handle = await open(entry, DIR_FLAGS);
+        fd = await openFd(entry, DIR_FLAGS);
       } catch (err) {
         if (!(await becameLink(err, entry))) throw err;
         await current.close();
         return swapped(given);
       }
       // Through the descriptor: the mode lands on the directory just created, not on a swapped name.
-      if (created) await chmod(fdPath(handle.fd), mode);
-      const next = byHandle(path.join(current.path, part), handle);
+      const next = byFd(path.join(current.path, part), fd);
+      if (created)
+        await chmod(fdPath(fd), mode).catch(async (err) => {
+          await next.close();
+          throw err;
+        });
       await current.close();
       current = next;
     }

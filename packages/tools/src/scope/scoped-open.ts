@@ -1,5 +1,5 @@
 import { constants, type Stats } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
+import { closeFd, fstatFd, openFd } from "./fd-io.js";
 import { realPathOfFd } from "./fd-path.js";
 import type { DenialKind, PathScope, ScopedPath } from "./path-scope.js";
 
@@ -18,11 +18,27 @@ const MAX_OPEN_ATTEMPTS = 3;
 
 /** An object opened by a file tool after the scope check: it reads from this descriptor only. */
 export interface ScopedFile {
-  readonly handle: FileHandle;
+  /** The open descriptor (read with scope/fd-io.ts `readFd`); release it with `close()`. */
+  readonly fd: number;
   /** The real path of the opened object (from its descriptor where the system tells), in scope. */
   readonly path: string;
   /** fstat of the descriptor: type, size and mtime of exactly what was opened. */
   readonly stats: Stats;
+  /** Closes the descriptor (once; later calls do nothing). */
+  close(): void;
+}
+
+function scopedFile(fd: number, path: string, stats: Stats): ScopedFile {
+  let open = true;
+  return {
+    fd,
+    path,
+    stats,
+    close() {
+      if (open) closeFd(fd);
+      open = false;
+    },
+  };
 }
 
 export type ScopedOpen =
@@ -53,9 +69,9 @@ export async function openInScope(
         ? { ok: true, path: resolvedBefore }
         : await scope.resolve(given, cwd);
     if (!resolved.ok) return resolved;
-    let handle: FileHandle;
+    let fd: number;
     try {
-      handle = await open(resolved.path, SCOPED_READ_FLAGS);
+      fd = await openFd(resolved.path, SCOPED_READ_FLAGS);
     } catch (err) {
       if ((err as NodeJS.ErrnoException)?.code !== "ELOOP") throw err;
       // The resolved path ends in a symlink now: the name changed since it was checked.
@@ -67,15 +83,15 @@ export async function openInScope(
       };
     }
     try {
-      const stats = await handle.stat();
-      const checked = await checkDescriptor(scope, handle.fd, stats, resolved.path, given);
+      const stats = fstatFd(fd);
+      const checked = await checkDescriptor(scope, fd, stats, resolved.path, given);
       if (!checked.ok) {
-        await handle.close();
+        closeFd(fd);
         return checked;
       }
-      return { ok: true, file: { handle, path: checked.path, stats } };
+      return { ok: true, file: scopedFile(fd, checked.path, stats) };
     } catch (err) {
-      await handle.close().catch(() => {});
+      closeFd(fd);
       throw err;
     }
   }
