@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { duration } from "./duration.mjs";
 import { failureLines } from "./failures.mjs";
 import { turboEnv } from "./turbo-env.mjs";
 
@@ -41,10 +42,6 @@ function positiveInt(value, flag, zeroOk = false) {
   }
   return n;
 }
-
-/** @param {number} ms */
-const duration = (ms) =>
-  `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, "0")}s`;
 
 const logDir = mkdtempSync(path.join(os.tmpdir(), "boris-test-loaded-"));
 const workers = Array.from({ length: load }, () =>
