@@ -87,7 +87,9 @@ export async function startServer({ node, main, args, cwd, env, startTimeoutMs =
     child.once("error", onError);
   }).catch(async (err) => {
     await stop({ graceMs: 2000 }).catch(() => {});
-    throw new Error(`boris-http did not start: ${err.message}\n--- server stderr ---\n${stderr}`);
+    // The pid lets the caller (and a reader of the log) check that the process is really gone.
+    const who = child.pid === undefined ? "boris-http" : `boris-http (pid ${child.pid})`;
+    throw new Error(`${who} did not start: ${err.message}\n--- server stderr ---\n${stderr}`);
   });
 
   return { pid: /** @type {number} */ (child.pid), url, stderr: () => stderr, exited: hasExited, stop };

@@ -1,7 +1,9 @@
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { fetchNode } from "@boris-mcp/scripts/fetch-node";
+import { NODE_VERSIONS } from "@boris-mcp/scripts/node-versions";
 
 const require = createRequire(import.meta.url);
 const OUTPUT_KEEP = 32 * 1024;
@@ -14,24 +16,15 @@ const ANSI = /\x1b\[[0-9;]*m/g;
  */
 
 /**
- * Finds the Node 22 binary of the `node` package and the conformance CLI in node_modules. The suite
- * needs Node 22 while the project runs on Node 20, so it gets its own binary instead of the PATH one.
- * @returns {Suite}
+ * The suite's Node and CLI. The suite needs Node 22 (it imports `fs.globSync`) while the project runs
+ * on Node 20, so it gets its own binary, fetched from npm on first use and cached (fetch-node.mjs),
+ * which keeps a plain install of the project small.
+ * @param {{ log?: (line: string) => void }} [opts]
+ * @returns {Promise<Suite>}
  */
-export function locateSuite() {
-  const nodePkgFile = require.resolve("node/package.json");
-  const nodePkg = JSON.parse(readFileSync(nodePkgFile, "utf8"));
-  const node = path.join(path.dirname(nodePkgFile), nodePkg.bin.node);
-  if (!existsSync(node)) {
-    throw new Error(
-      `${node} is missing: the node@${nodePkg.version} package installs its binary from its preinstall ` +
-        `script; keep "node" in onlyBuiltDependencies (pnpm-workspace.yaml) and run pnpm install again`,
-    );
-  }
+export async function locateSuite({ log } = {}) {
+  const node = await fetchNode(NODE_VERSIONS[22], log ? { log } : {});
   const nodeVersion = execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
-  if (Number(/^v(\d+)/.exec(nodeVersion)?.[1]) < 22) {
-    throw new Error(`${node} is ${nodeVersion}; the conformance suite needs Node 22 or later`);
-  }
   const cliPkgFile = require.resolve("@modelcontextprotocol/conformance/package.json");
   const cliPkg = JSON.parse(readFileSync(cliPkgFile, "utf8"));
   const cli = path.join(path.dirname(cliPkgFile), cliPkg.bin.conformance);

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { NODE_VERSIONS } from "@boris-mcp/scripts/node-versions";
 import { afterAll, describe, expect, it } from "vitest";
 import { locateSuite, runScenario } from "./suite.mjs";
 
@@ -19,17 +20,17 @@ async function deadUrl() {
 }
 
 describe("locateSuite", () => {
-  it("finds a Node 22+ binary and the suite's CLI in node_modules", () => {
-    const suite = locateSuite();
+  it("fetches the pinned Node 22 and finds the suite's CLI in node_modules", async () => {
+    const suite = await locateSuite();
     expect(existsSync(suite.node)).toBe(true);
-    expect(Number(/^v(\d+)/.exec(suite.nodeVersion)?.[1])).toBeGreaterThanOrEqual(22);
+    expect(suite.nodeVersion).toBe(`v${NODE_VERSIONS[22]}`);
     expect(existsSync(suite.cli)).toBe(true);
     expect(suite.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
 
-describe("runScenario", () => {
-  const suite = locateSuite();
+describe("runScenario", async () => {
+  const suite = await locateSuite();
 
   it("reads the checks the suite wrote, failures included", async () => {
     const outDir = mkdtempSync(path.join(tmp, "ping-"));

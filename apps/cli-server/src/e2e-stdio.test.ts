@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { bash, COMPAT_TOOLS, isRunning, STANDARD_TOOLS, textOf, waitUntil } from "@boris-mcp/test-support";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { MAIN, makeWorkdir, startStdio } from "./test/harness.js";
+import { MAIN, makeWorkdir, SERVER_NODE, startStdio } from "./test/harness.js";
 
 const workdir = makeWorkdir();
 afterAll(() => rmSync(workdir, { recursive: true, force: true }));
@@ -169,7 +169,7 @@ describe("boris option errors", () => {
     [["--shell", "/no/such/shell"], 'boris: --shell "/no/such/shell": not an executable file.'],
   ];
   it.each(cases)("%j exits 2 with one line", (args, message) => {
-    const run = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8" });
+    const run = spawnSync(SERVER_NODE, [MAIN, ...args], { encoding: "utf8" });
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
@@ -177,10 +177,10 @@ describe("boris option errors", () => {
   });
 
   it("prints --version and --help", () => {
-    const version = spawnSync(process.execPath, [MAIN, "--version"], { encoding: "utf8" });
+    const version = spawnSync(SERVER_NODE, [MAIN, "--version"], { encoding: "utf8" });
     expect(version.status).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
-    const help = spawnSync(process.execPath, [MAIN, "--help"], { encoding: "utf8" });
+    const help = spawnSync(SERVER_NODE, [MAIN, "--help"], { encoding: "utf8" });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("--bg-timeout");
     expect(help.stdout).not.toContain("--port");

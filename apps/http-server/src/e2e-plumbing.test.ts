@@ -10,6 +10,7 @@ import {
   MCP_HEADERS,
   type RunningServer,
   rawInitialize,
+  SERVER_NODE,
   startServer,
 } from "./test/harness.js";
 
@@ -350,7 +351,7 @@ describe("boris-http option errors", () => {
     ],
   ];
   it.each(cases)("%j %j exits 2 with one line", (args, env, message) => {
-    const run = spawnSync(process.execPath, [MAIN, ...args], {
+    const run = spawnSync(SERVER_NODE, [MAIN, ...args], {
       env: { ...process.env, ...env },
       encoding: "utf8",
     });
@@ -361,10 +362,10 @@ describe("boris-http option errors", () => {
   });
 
   it("prints --help and --version", () => {
-    const help = spawnSync(process.execPath, [MAIN, "--help"], { encoding: "utf8" });
+    const help = spawnSync(SERVER_NODE, [MAIN, "--help"], { encoding: "utf8" });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("--session-idle-timeout");
-    const version = spawnSync(process.execPath, [MAIN, "--version"], { encoding: "utf8" });
+    const version = spawnSync(SERVER_NODE, [MAIN, "--version"], { encoding: "utf8" });
     expect(version.status).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });

@@ -9,6 +9,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 
 export const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
+/** The Node that runs the built server: this one, or BORIS_TEST_NODE (`pnpm test:nodes` sets it). */
+export const SERVER_NODE = process.env.BORIS_TEST_NODE || process.execPath;
 
 export function makeWorkdir(): string {
   return realpathSync(mkdtempSync(join(tmpdir(), "boris-stdio-e2e-")));
@@ -44,7 +46,7 @@ export async function startStdio(
   } = {},
 ): Promise<StdioRun> {
   const mark = randomBytes(6).toString("hex");
-  const command = options.command ?? process.execPath;
+  const command = options.command ?? SERVER_NODE;
   const fullArgs = options.commandArgs ?? [
     MAIN,
     ...(options.workdir ? ["--workdir", options.workdir] : []),

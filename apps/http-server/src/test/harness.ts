@@ -9,6 +9,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 
 export const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
+/** The Node that runs the built server: this one, or BORIS_TEST_NODE (`pnpm test:nodes` sets it). */
+export const SERVER_NODE = process.env.BORIS_TEST_NODE || process.execPath;
 
 export interface RunningServer {
   readonly proc: ChildProcess;
@@ -41,7 +43,7 @@ export async function startServer(
   const envMark = `BORIS_E2E_RUN=${randomBytes(6).toString("hex")}`;
   const [markName, markValue] = envMark.split("=") as [string, string];
   const proc = spawn(
-    process.execPath,
+    SERVER_NODE,
     [MAIN, "--port", "0", "--workdir", workdir, "--log-level", "warn", ...args],
     {
       env: { ...process.env, ...env, [markName]: markValue },
