@@ -58,7 +58,9 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
   let shuttingDown: Promise<void> | undefined;
 
   function refuse(req: IncomingMessage, fields: Record<string, unknown>, message: string): void {
-    rejections.refused(req.socket.remoteAddress, { method: req.method, path: req.url, ...fields }, message);
+    // The path without its query: a query string may carry what a client should not have sent.
+    const path = (req.url ?? "/").split("?")[0];
+    rejections.refused(req.socket.remoteAddress, { method: req.method, path, ...fields }, message);
   }
 
   async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
