@@ -1,3 +1,2 @@
 export { runStdio, type StdioServerHandle } from "./cli.js";
 export { currentParentPid, type ParentWatchOptions, watchParent } from "./parent-watch.js";
-export { buildToolConfig } from "./tool-config.js";

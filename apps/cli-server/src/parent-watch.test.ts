@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { currentParentPid, watchParent } from "./parent-watch.js";
 
 describe("currentParentPid", () => {
@@ -18,17 +18,23 @@ describe("watchParent", () => {
     expect(fired).toBe(true);
   });
 
-  it("stays quiet while the parent is alive, and stops when asked", async () => {
-    let fired = false;
-    const stop = watchParent(
-      () => {
-        fired = true;
-      },
-      { intervalMs: 10 },
-    );
-    await new Promise((r) => setTimeout(r, 100));
-    stop();
-    expect(fired).toBe(false);
+  it("stays quiet while the parent is alive, and stops when asked", () => {
+    vi.useFakeTimers();
+    try {
+      const onGone = vi.fn();
+      const stop = watchParent(onGone, { intervalMs: 10 });
+      vi.advanceTimersByTime(1000); // a hundred checks of the live parent
+      expect(onGone).not.toHaveBeenCalled();
+      stop();
+      expect(vi.getTimerCount()).toBe(0);
+      // A parent that is not ours any more would fire at the next check: after stop() there is none.
+      const stopOther = watchParent(onGone, { intervalMs: 10, parentPid: process.pid });
+      stopOther();
+      vi.advanceTimersByTime(1000);
+      expect(onGone).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("does nothing for a process started by init", () => {

@@ -11,6 +11,9 @@ import {
   isOwnLoopbackOrigin,
   setCorsHeaders,
 } from "./guards.js";
+import { rpcError, sendJson } from "./http-json.js";
+import { isOAuthPath, oauthAnswer } from "./oauth.js";
+import { RejectionLog } from "./rejection-log.js";
 import { McpSessions, type SharedConfig } from "./sessions.js";
 
 export interface HttpAppConfig extends SharedConfig {
@@ -25,47 +28,25 @@ export interface HttpAppConfig extends SharedConfig {
 export interface HttpApp {
   readonly server: Server;
   readonly sessions: McpSessions;
+  /** True once shutdown() began: /ready answers 503 and no new session is opened. */
+  readonly shuttingDown: boolean;
   /** Starts listening; resolves with the bound address (the real port for port 0). */
   listen(): Promise<AddressInfo>;
-  /** Stops accepting, closes every session in parallel, then drops the remaining connections. */
+  /**
+   * Stops opening sessions (/ready turns 503, so a balancer drains this instance), closes every
+   * session in parallel, then stops listening and drops the remaining connections.
+   */
   shutdown(): Promise<void>;
 }
 
-/** The MCP path; everything else but /health is 404. */
+/** The MCP path; everything else but /health, /ready and the OAuth probes is 404. */
 export const MCP_PATH = "/mcp";
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    "Content-Type": "application/json",
-    "Content-Length": Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
-function rpcError(
-  res: ServerResponse,
-  status: number,
-  code: number,
-  message: string,
-  headers?: Record<string, string>,
-) {
-  sendJson(res, status, { jsonrpc: "2.0", error: { code, message }, id: null }, headers);
-}
 
 function containsInitialize(body: unknown): boolean {
   return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
 }
+
+const SESSION_NOT_FOUND = "Session not found: initialize a new session";
 
 /** `boris-http`'s request handling on a plain node:http server. */
 export function createHttpApp(config: HttpAppConfig): HttpApp {
@@ -73,13 +54,21 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
   const checkBearer = config.token !== undefined ? createBearerCheck(config.token) : undefined;
   const checkHost = isLoopbackAddress(config.host);
   const { logger } = config;
+  const rejections = new RejectionLog((fields, message) => logger.warn(fields, message));
+  let shuttingDown: Promise<void> | undefined;
+
+  function refuse(req: IncomingMessage, fields: Record<string, unknown>, message: string): void {
+    // The path without its query: a query string may carry what a client should not have sent.
+    const path = (req.url ?? "/").split("?")[0];
+    rejections.refused(req.socket.remoteAddress, { method: req.method, path, ...fields }, message);
+  }
 
   async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const header = req.headers["mcp-session-id"];
     const sessionId = Array.isArray(header) ? header[0] : header;
     if (sessionId !== undefined && !sessions.has(sessionId)) {
-      // Unknown or closed: the client must re-initialize. Nothing is allocated for it.
-      return rpcError(res, 404, -32001, "Session not found: initialize a new session");
+      // Unknown, closed, or another instance's: the client must re-initialize. Nothing is allocated.
+      return rpcError(res, 404, -32001, SESSION_NOT_FOUND);
     }
 
     let body: unknown;
@@ -102,13 +91,17 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
     }
 
     if (sessionId !== undefined) {
-      if (!(await sessions.dispatch(sessionId, req, res, body))) {
-        rpcError(res, 404, -32001, "Session not found: initialize a new session");
-      }
+      if (!(await sessions.dispatch(sessionId, req, res, body)))
+        rpcError(res, 404, -32001, SESSION_NOT_FOUND);
       return;
     }
     if (req.method !== "POST" || !containsInitialize(body)) {
       return rpcError(res, 400, -32000, "Bad Request: Mcp-Session-Id header is required (initialize first)");
+    }
+    if (shuttingDown) {
+      return rpcError(res, 503, -32000, "Shutting down: initialize on another instance or retry later", {
+        "Retry-After": "5",
+      });
     }
     if (sessions.atCapacity) {
       logger.warn({ max: config.maxSessions }, "session limit reached");
@@ -126,9 +119,9 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? "/").split("?")[0];
+    const path = (req.url ?? "/").split("?")[0]!;
     if (checkHost && !isLoopbackHostHeader(req.headers.host)) {
-      logger.warn({ host: req.headers.host }, "refused a non-loopback Host header");
+      refuse(req, { status: 403, host: req.headers.host }, "refused a non-loopback Host header");
       return sendJson(res, 403, {
         error: "forbidden: Host must be a loopback name for a server bound to loopback",
       });
@@ -137,20 +130,46 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
     if (origin !== undefined) {
       const sameOrigin = checkHost && isOwnLoopbackOrigin(origin, req.socket.localPort);
       if (!sameOrigin && !isOriginAllowed(origin, config.allowOrigins)) {
-        logger.warn({ origin }, "refused an Origin not in --allow-origin");
+        refuse(req, { status: 403, origin }, "refused an Origin not in --allow-origin");
         return sendJson(res, 403, { error: "forbidden: Origin not allowed (see --allow-origin)" });
       }
       setCorsHeaders(res, origin);
       if (req.method === "OPTIONS") return answerPreflight(res);
     }
-    if (path === "/health" && (req.method === "GET" || req.method === "HEAD")) {
-      return sendJson(res, 200, { status: "ok", sessions: sessions.openCount, version: config.version });
+    const read = req.method === "GET" || req.method === "HEAD";
+    if (path === "/health" && read) {
+      return sendJson(res, 200, {
+        status: "ok",
+        instance: config.instanceId,
+        sessions: sessions.openCount,
+        version: config.version,
+      });
+    }
+    if (path === "/ready" && read) {
+      return shuttingDown
+        ? sendJson(res, 503, { status: "shutting down", instance: config.instanceId })
+        : sendJson(res, 200, { status: "ready", instance: config.instanceId });
+    }
+    if (isOAuthPath(path)) {
+      refuse(
+        req,
+        { status: 404 },
+        "answered an OAuth discovery request: this server takes a static bearer token",
+      );
+      return sendJson(res, 404, oauthAnswer(endpointOf(req), checkBearer !== undefined));
     }
     if (path !== MCP_PATH) return sendJson(res, 404, { error: "not found: the MCP endpoint is /mcp" });
     if (checkBearer && !checkBearer(req.headers.authorization)) {
+      const given = req.headers.authorization === undefined ? "missing" : "wrong";
+      refuse(req, { status: 401, token: given }, "refused a request without the right bearer token");
       return sendJson(res, 401, { error: "unauthorized" }, { "WWW-Authenticate": "Bearer" });
     }
     await handleMcp(req, res);
+  }
+
+  function endpointOf(req: IncomingMessage): string {
+    const host = req.headers.host ?? `${config.host}:${req.socket.localPort}`;
+    return `http://${host}${MCP_PATH}`;
   }
 
   const server = createServer((req, res) => {
@@ -161,10 +180,12 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
     });
   });
 
-  let shuttingDown: Promise<void> | undefined;
   return {
     server,
     sessions,
+    get shuttingDown() {
+      return shuttingDown !== undefined;
+    },
     listen() {
       return new Promise((resolve, reject) => {
         server.once("error", reject);
@@ -176,9 +197,9 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
     },
     shutdown() {
       shuttingDown ??= (async () => {
-        server.close();
-        server.closeIdleConnections();
+        // Still listening while the sessions close: /ready tells balancers to drain this instance.
         await sessions.closeAll("server shutting down");
+        server.close();
         server.closeAllConnections();
       })();
       return shuttingDown;

@@ -1,26 +1,49 @@
 import { randomBytes } from "node:crypto";
 import {
+  type BorisOptions,
   buildInstructions,
   createLogger,
+  maxMessageBytes,
   readCommandLine,
   readPackageVersion,
   sessionSettings,
-  TOOL_DEFAULTS,
+  toolSettings,
 } from "@boris-mcp/config";
-import { killProcessesOfThisServer, sweepOrphanedProcesses } from "@boris-mcp/session";
-import { toolsFor } from "@boris-mcp/tools";
+import { ServerLifecycle } from "@boris-mcp/session";
+import { createToolConfig, TOOL_NAMES, toolsFor } from "@boris-mcp/tools";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./app.js";
-import { buildToolConfig } from "./tool-config.js";
-
-/** Body limit: a file of --max-file-size escaped into JSON (quotes, backslashes, newlines double) plus the envelope. */
-export function maxBodyBytes(maxFileSize: number): number {
-  return maxFileSize * 2 + 1024 * 1024;
-}
+import { isLoopbackAddress } from "./guards.js";
+import { listenErrorMessage } from "./listen-error.js";
 
 /** `http://HOST:PORT/mcp` with IPv6 hosts in brackets. */
 export function endpointUrl(host: string, port: number): string {
   const h = host.includes(":") ? `[${host}]` : host;
   return `http://${h}:${port}${MCP_PATH}`;
+}
+
+/** A random token as --generate-token prints it: 32 bytes, hex. */
+function generateToken(): string {
+  return randomBytes(32).toString("hex");
+}
+
+export type TokenChoice =
+  | { readonly token: string; readonly generated: boolean }
+  | { readonly token: undefined; readonly generated: false };
+
+/**
+ * The bearer token the server requires: --token, or a generated one for --generate-token and for
+ * a non-loopback --host (a shell must not be exposed to the network by accident), unless the
+ * operator passed --allow-unauthenticated. None on loopback without a token option.
+ */
+export function chooseToken(
+  options: Pick<BorisOptions, "token" | "generateToken" | "host" | "allowUnauthenticated">,
+  generate: () => string = generateToken,
+): TokenChoice {
+  if (options.token !== undefined) return { token: options.token, generated: false };
+  if (options.generateToken || (!isLoopbackAddress(options.host) && !options.allowUnauthenticated)) {
+    return { token: generate(), generated: true };
+  }
+  return { token: undefined, generated: false };
 }
 
 function writeStderr(line: string): void {
@@ -32,93 +55,77 @@ function writeStderr(line: string): void {
 }
 
 /**
- * `boris-http`: parses the options, serves MCP over streamable HTTP, and on SIGINT/SIGTERM stops
- * accepting, closes every session in parallel and exits within the kill grace plus a second.
+ * `boris-http`: parses the options, serves MCP over streamable HTTP, and on SIGINT/SIGTERM/SIGHUP
+ * closes every session in parallel and exits within the kill grace plus a second (a second signal
+ * kills everything at once).
  */
 export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<HttpApp | undefined> {
   const version = readPackageVersion(import.meta.url);
-  const options = readCommandLine({ program: "boris-http", argv, env, version });
+  const options = readCommandLine({ program: "boris-http", argv, env, version, toolNames: TOOL_NAMES });
   if (!options) return undefined;
 
   process.stderr.on("error", () => {}); // a closed stderr must not take the server down
   const logger = createLogger({ name: "boris-http", level: options.logLevel, format: options.logFormat });
-  const token = options.generateToken ? randomBytes(32).toString("hex") : options.token;
-  const toolConfig = buildToolConfig(options, env);
+  const { token, generated } = chooseToken(options);
+  const instanceId = options.instanceId ?? randomBytes(4).toString("hex");
+  const toolConfig = createToolConfig(toolSettings(options, env));
   const sessionOptions = sessionSettings(options);
   const app = createHttpApp({
     version,
+    instanceId,
     instructions: buildInstructions({ ...options, allowDirs: toolConfig.pathScope.allowDirs }),
     toolConfig,
     sessionOptions,
     idleTimeoutMs: Math.round(options.sessionIdleTimeoutSeconds * 1000),
+    orphanTimeoutMs: Math.round(options.sessionOrphanTimeoutSeconds * 1000),
     maxSessions: options.maxSessions,
     logger,
     host: options.host,
     port: options.port,
     token,
     allowOrigins: options.allowOrigins,
-    maxBodyBytes: maxBodyBytes(options.maxFileSize),
+    maxBodyBytes: maxMessageBytes(options.maxFileSize),
   });
 
   let address: Awaited<ReturnType<HttpApp["listen"]>>;
   try {
     address = await app.listen();
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    writeStderr(`boris-http: cannot listen on ${options.host}:${options.port}: ${e.code ?? e.message}`);
+    writeStderr(listenErrorMessage(options.host, options.port, err as NodeJS.ErrnoException));
     process.exitCode = 1;
     return undefined;
   }
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal, sessions: app.sessions.openCount }, "shutting down");
-    // Sessions finish within the kill grace (TERM → grace → KILL); never hang past it.
-    setTimeout(() => {
-      // The orderly close overran its deadline: leave nothing behind all the same.
-      killProcessesOfThisServer();
-      process.exit(1);
-    }, TOOL_DEFAULTS.killGraceMs + 900).unref();
-    app.shutdown().then(
-      () => process.exit(0),
-      (err) => {
-        logger.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("uncaughtException", (err) => {
-    logger.fatal({ err }, "unexpected error");
-    stop("uncaughtException");
+  const lifecycle = new ServerLifecycle({
+    logger,
+    graceMs: sessionOptions.graceMs,
+    close: () => app.shutdown(),
   });
-  process.on("unhandledRejection", (err) => logger.error({ err }, "unhandled rejection"));
-
-  if (options.generateToken) writeStderr(`bearer token: ${token}`);
-  // Processes a crashed (SIGKILLed) server could not clean up: their marker names a server that is gone.
-  setImmediate(() => {
-    void sweepOrphanedProcesses().then(
-      (killed) => {
-        if (killed > 0)
-          logger.warn({ killed }, `killed ${killed} processes left by servers that no longer exist`);
-      },
-      (err) => logger.warn({ err }, "sweeping processes of dead servers failed"),
-    );
+  if (generated) writeStderr(`bearer token: ${token}`);
+  if (!isLoopbackAddress(options.host)) {
+    if (token === undefined) {
+      logger.warn(
+        { host: options.host },
+        "serving a non-loopback address without a token (--allow-unauthenticated)",
+      );
+    } else if (!options.generateToken && options.token === undefined) {
+      logger.warn(
+        { host: options.host },
+        "bound to a non-loopback address without --token: generated one (printed above as 'bearer token: …'); pass --token to choose it, or --allow-unauthenticated to serve without",
+      );
+    }
+  }
+  const endpoint = endpointUrl(options.host, address.port);
+  writeStderr(`boris-http listening on ${endpoint}`);
+  lifecycle.start("boris-http ready", {
+    endpoint,
+    instance: instanceId,
+    workdir: options.workdir,
+    tools: toolsFor(toolConfig)
+      .map((t) => t.name)
+      .join(","),
+    auth: token !== undefined,
+    version,
   });
-  writeStderr(`boris-http listening on ${endpointUrl(options.host, address.port)}`);
-  logger.info(
-    {
-      workdir: options.workdir,
-      tools: toolsFor(toolConfig)
-        .map((t) => t.name)
-        .join(","),
-      auth: token !== undefined,
-      version,
-    },
-    "ready",
-  );
   return app;
 }

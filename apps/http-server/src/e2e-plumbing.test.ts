@@ -29,7 +29,7 @@ async function health(server: RunningServer) {
   const res = await fetch(`${server.base}/health`);
   return {
     status: res.status,
-    body: (await res.json()) as { status: string; sessions: number; version: string },
+    body: (await res.json()) as { status: string; instance: string; sessions: number; version: string },
   };
 }
 
@@ -45,7 +45,12 @@ describe("boris-http basics", () => {
     expect(server.url).not.toContain(":0/");
     const h = await health(server);
     expect(h.status).toBe(200);
-    expect(h.body).toEqual({ status: "ok", sessions: 0, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(h.body).toEqual({
+      status: "ok",
+      instance: expect.stringMatching(/^[0-9a-f]{8}$/),
+      sessions: 0,
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
   });
 
   it("serves the tools and the instructions, and counts the session in /health", async () => {
@@ -343,6 +348,17 @@ describe("boris-http option errors", () => {
       ["--workdir", "/no/such/dir/anywhere"],
       {},
       'boris-http: --workdir "/no/such/dir/anywhere": no such directory.',
+    ],
+    [["--workdir", "/etc/hostname"], {}, 'boris-http: --workdir "/etc/hostname": is not a directory.'],
+    [
+      ["--instance-id", "pod.1"],
+      {},
+      `boris-http: --instance-id "pod.1": expected 1 to 32 letters, digits, '_' or '-'`,
+    ],
+    [
+      ["--allow-unauthenticated", "--generate-token"],
+      {},
+      "boris-http: --allow-unauthenticated and --generate-token cannot be used together",
     ],
     [
       ["--log-level", "loud"],

@@ -9,9 +9,10 @@ import {
 
 describe("loopback checks", () => {
   it("knows loopback bind addresses", () => {
-    for (const h of ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"])
+    for (const h of ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]", "::ffff:127.0.0.1"])
       expect(isLoopbackAddress(h)).toBe(true);
-    for (const h of ["0.0.0.0", "::", "10.0.0.1", "example.com"]) expect(isLoopbackAddress(h)).toBe(false);
+    for (const h of ["0.0.0.0", "::", "10.0.0.1", "example.com", "::ffff:10.0.0.1"])
+      expect(isLoopbackAddress(h)).toBe(false);
   });
   it("reads host names out of Host headers", () => {
     expect(hostName("localhost:8080")).toBe("localhost");

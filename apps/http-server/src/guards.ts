@@ -3,7 +3,10 @@ import { isIP } from "node:net";
 
 /** Whether a bind address only accepts connections from this machine. */
 export function isLoopbackAddress(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  const h = host
+    .replace(/^\[|\]$/g, "")
+    .toLowerCase()
+    .replace(/^::ffff:(?=\d+\.)/, ""); // an IPv4-mapped IPv6 address is its IPv4 address
   return h === "localhost" || h === "::1" || (isIP(h) === 4 && h.startsWith("127."));
 }
 

@@ -1,5 +1,4 @@
 export { createHttpApp, type HttpApp, type HttpAppConfig, MCP_PATH } from "./app.js";
 export { createBearerCheck } from "./auth.js";
-export { endpointUrl, maxBodyBytes, runHttp } from "./cli.js";
-export { McpSessions, type SharedConfig } from "./sessions.js";
-export { buildToolConfig } from "./tool-config.js";
+export { chooseToken, endpointUrl, runHttp, type TokenChoice } from "./cli.js";
+export { McpSessions, newSessionId, type SharedConfig } from "./sessions.js";

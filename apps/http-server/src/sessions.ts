@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "@boris-mcp/config";
 import { Session, type SessionOptions, SessionRegistry } from "@boris-mcp/session";
-import { registerTools, type ToolConfig } from "@boris-mcp/tools";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { createSessionServer, type ToolConfig } from "@boris-mcp/tools";
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 
@@ -13,8 +13,15 @@ export interface SharedConfig {
   readonly instructions: string;
   readonly toolConfig: ToolConfig;
   readonly sessionOptions: SessionOptions;
+  /** Names this server: the prefix of its session ids. */
+  readonly instanceId: string;
   /** Close a session after this long without a request in flight or an open stream; 0 = never. */
   readonly idleTimeoutMs: number;
+  /**
+   * Close a session whose client had a standalone GET stream and lost it after this long without
+   * a request in flight; 0 = never (the idle timeout still applies).
+   */
+  readonly orphanTimeoutMs: number;
   readonly maxSessions: number;
   readonly logger: Logger;
 }
@@ -27,13 +34,22 @@ interface Entry {
   id: string | undefined;
   /** Requests and streams (POST responses, the GET stream) still open. */
   inflight: number;
+  /** The client's standalone GET stream ended and no new one was opened since. */
+  lostStream: boolean;
   idleTimer: NodeJS.Timeout | undefined;
+}
+
+/** `<instance>.<32 hex digits>`: names the instance, and cannot be guessed (128 random bits). */
+export function newSessionId(instanceId: string): string {
+  return `${instanceId}.${randomBytes(16).toString("hex")}`;
 }
 
 /**
  * The MCP sessions of one HTTP server. A session is created only by an `initialize` without an id,
- * registered the moment the transport assigns its id, and closed on DELETE, on idleness and on
- * shutdown — each time through the SessionRegistry, which kills everything the session started.
+ * registered the moment the transport assigns its id, and closed on DELETE, on idleness (sooner
+ * when its client lost its GET stream: the orphan timeout) and on shutdown — each time through
+ * the SessionRegistry, which kills everything the session started. An id of another instance is
+ * simply unknown here.
  */
 export class McpSessions {
   readonly registry = new SessionRegistry();
@@ -71,9 +87,10 @@ export class McpSessions {
   async initialize(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const { config } = this;
     const session = new Session(config.sessionOptions);
-    const server = new Server(
-      { name: "boris-http", version: config.version },
-      { capabilities: {}, instructions: config.instructions },
+    const server = createSessionServer(
+      { name: "boris-http", version: config.version, instructions: config.instructions },
+      session,
+      config.toolConfig,
     );
     let counted = true;
     const uncount = () => {
@@ -84,7 +101,7 @@ export class McpSessions {
       session,
       server,
       transport: new StreamableHTTPServerTransport({
-        sessionIdGenerator: randomUUID,
+        sessionIdGenerator: () => newSessionId(config.instanceId),
         onsessioninitialized: (id) => {
           entry.id = id;
           uncount();
@@ -96,9 +113,9 @@ export class McpSessions {
       }),
       id: undefined,
       inflight: 0,
+      lostStream: false,
       idleTimer: undefined,
     };
-    registerTools(server, session, config.toolConfig);
     server.onerror = (err) => config.logger.debug({ err }, "protocol error");
     server.onclose = () => {
       if (entry.id !== undefined) void this.close(entry.id, "transport closed");
@@ -123,23 +140,33 @@ export class McpSessions {
       clearTimeout(entry.idleTimer);
       entry.idleTimer = undefined;
     }
+    const standaloneStream = req.method === "GET";
+    if (standaloneStream) entry.lostStream = false;
     // "close" fires when the response is complete or the connection dies: a long tool call and an
     // open GET stream both keep the session busy until then.
     res.once("close", () => {
       // The client went away before its answer was complete: cancel what it asked for, so a
       // command it was waiting on is killed (its process group, not just the response).
       if (!res.writableFinished) cancelRequests(entry, body);
+      // An SSE stream that was open and ended: the client may be gone for good.
+      if (standaloneStream && res.statusCode === 200) entry.lostStream = true;
       entry.inflight--;
       if (entry.inflight === 0) this.armIdleTimer(entry);
     });
     await entry.transport.handleRequest(req, res, body);
   }
 
+  /** Arms the timer that closes a session with nothing in flight: the orphan or the idle timeout. */
   private armIdleTimer(entry: Entry): void {
-    const { idleTimeoutMs } = this.config;
-    if (idleTimeoutMs <= 0 || entry.id === undefined || !this.entries.has(entry.id)) return;
+    if (entry.id === undefined || !this.entries.has(entry.id)) return;
+    const { idleTimeoutMs, orphanTimeoutMs } = this.config;
+    const timeouts: [number, string][] = [[idleTimeoutMs, "idle timeout"]];
+    if (entry.lostStream) timeouts.push([orphanTimeoutMs, "orphan timeout (the client's GET stream ended)"]);
+    const armed = timeouts.filter(([ms]) => ms > 0).sort((a, b) => a[0] - b[0])[0];
+    if (!armed) return;
+    const [ms, reason] = armed;
     const id = entry.id;
-    entry.idleTimer = setTimeout(() => void this.close(id, "idle timeout"), idleTimeoutMs);
+    entry.idleTimer = setTimeout(() => void this.close(id, reason), ms);
     entry.idleTimer.unref();
   }
 

@@ -11,6 +11,8 @@ export interface CommandLine {
   readonly argv: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly version: string;
+  /** Names --disable-tools accepts (the tools package's TOOL_NAMES). */
+  readonly toolNames: readonly string[];
 }
 
 /**
@@ -18,10 +20,16 @@ export interface CommandLine {
  * `--version` to stdout, or one line on stderr with exit status 2 for a bad option (including
  * directories that do not exist); returns the options only when the server should start.
  */
-export function readCommandLine({ program, argv, env, version }: CommandLine): BorisOptions | undefined {
-  const parsed = parseOptions({ program, argv, env, cwd: process.cwd() });
+export function readCommandLine({
+  program,
+  argv,
+  env,
+  version,
+  toolNames,
+}: CommandLine): BorisOptions | undefined {
+  const parsed = parseOptions({ program, argv, env, cwd: process.cwd(), toolNames });
   if (parsed.kind === "help") {
-    process.stdout.write(helpText(program));
+    process.stdout.write(helpText(program, toolNames));
     return undefined;
   }
   if (parsed.kind === "version") {

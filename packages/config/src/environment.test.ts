@@ -4,12 +4,13 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkOptionsOnDisk, readPackageVersion } from "./environment.js";
 import { parseOptions } from "./parse.js";
+import { TEST_TOOL_NAMES } from "./test/tool-names.js";
 
 const dir = mkdtempSync(join(tmpdir(), "boris-env-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function opts(argv: string[]) {
-  const r = parseOptions({ program: "boris", argv, env: {}, cwd: dir });
+  const r = parseOptions({ program: "boris", argv, env: {}, cwd: dir, toolNames: TEST_TOOL_NAMES });
   if (r.kind !== "run") throw new Error(JSON.stringify(r));
   return r.options;
 }
@@ -25,6 +26,20 @@ describe("checkOptionsOnDisk", () => {
     );
     expect(checkOptionsOnDisk("boris", opts(["--allow-dir", "/no/such/dir"]))).toContain(
       '--allow-dir "/no/such/dir": no such directory',
+    );
+  });
+
+  it("says a workdir or allowed dir that names a file is not a directory", () => {
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    expect(checkOptionsOnDisk("boris", opts(["--workdir", file]))).toBe(
+      `boris: --workdir "${file}": is not a directory. Run 'boris --help' to see the options.`,
+    );
+    expect(checkOptionsOnDisk("boris", opts(["--allow-dir", file]))).toContain(
+      `--allow-dir "${file}": is not a directory`,
+    );
+    expect(checkOptionsOnDisk("boris", opts(["--workdir", join(file, "sub")]))).toContain(
+      "a part of the path is not a directory",
     );
   });
 

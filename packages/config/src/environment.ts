@@ -1,11 +1,15 @@
 import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import type { BorisOptions } from "./parse.js";
 
-function isDirectory(path: string): boolean {
+/** Why `path` cannot serve as a directory, or undefined when it can. */
+function directoryProblem(path: string): string | undefined {
   try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
+    return statSync(path).isDirectory() ? undefined : "is not a directory";
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return "no such directory";
+    if (code === "ENOTDIR") return "a part of the path is not a directory";
+    return `cannot be used (${code ?? String(err)})`;
   }
 }
 
@@ -25,11 +29,11 @@ function isExecutableFile(path: string): boolean {
  */
 export function checkOptionsOnDisk(program: string, options: BorisOptions): string | undefined {
   const fix = `Run '${program} --help' to see the options.`;
-  if (!isDirectory(options.workdir)) {
-    return `${program}: --workdir ${JSON.stringify(options.workdir)}: no such directory. ${fix}`;
-  }
+  const workdir = directoryProblem(options.workdir);
+  if (workdir) return `${program}: --workdir ${JSON.stringify(options.workdir)}: ${workdir}. ${fix}`;
   for (const dir of options.allowDirs) {
-    if (!isDirectory(dir)) return `${program}: --allow-dir ${JSON.stringify(dir)}: no such directory. ${fix}`;
+    const problem = directoryProblem(dir);
+    if (problem) return `${program}: --allow-dir ${JSON.stringify(dir)}: ${problem}. ${fix}`;
   }
   if (!options.disabledTools.includes("bash") && !isExecutableFile(options.shell)) {
     return `${program}: --shell ${JSON.stringify(options.shell)}: not an executable file. ${fix}`;

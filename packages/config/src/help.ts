@@ -1,4 +1,4 @@
-import { OPTION_SPECS, type Program } from "./specs.js";
+import { OPTION_SPECS, type Program, TOOL_NAMES_PLACEHOLDER } from "./specs.js";
 
 const SUMMARY: Record<Program, string> = {
   boris:
@@ -7,8 +7,8 @@ const SUMMARY: Record<Program, string> = {
     "Boris MCP server over streamable HTTP (POST/GET/DELETE /mcp, GET /health): one session per MCP connection.",
 };
 
-/** The --help text of a binary, generated from the option table. */
-export function helpText(program: Program): string {
+/** The --help text of a binary, generated from the option table; `toolNames` as in `ParseInput`. */
+export function helpText(program: Program, toolNames: readonly string[]): string {
   const specs = OPTION_SPECS.filter((s) => program === "boris-http" || !s.httpOnly);
   const left = specs.map(
     (s) => [s.flag, ...(s.aliases ?? [])].join(", ") + (s.valueName ? ` ${s.valueName}` : ""),
@@ -16,7 +16,8 @@ export function helpText(program: Program): string {
   const width = Math.max(...left.map((l) => l.length)) + 2;
   const lines = specs.map((s, i) => {
     const pad = left[i]!.padEnd(width);
-    return `  ${pad}${s.help}\n  ${" ".repeat(width)}env ${s.env}, default ${s.defaultText}`;
+    const help = s.help.replace(TOOL_NAMES_PLACEHOLDER, toolNames.join(", "));
+    return `  ${pad}${help}\n  ${" ".repeat(width)}env ${s.env}, default ${s.defaultText}`;
   });
   return [
     `Usage: ${program} [options]`,

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { type BorisOptions, type ParseInput, parseOptions, splitList } from "./parse.js";
+import { TEST_TOOL_NAMES } from "./test/tool-names.js";
 
 function parse(
   argv: string[],
   env: Record<string, string> = {},
   program: ParseInput["program"] = "boris-http",
 ) {
-  return parseOptions({ program, argv, env, cwd: "/home/u/proj" });
+  return parseOptions({ program, argv, env, cwd: "/home/u/proj", toolNames: TEST_TOOL_NAMES });
 }
 
 function options(
@@ -50,7 +51,10 @@ describe("parseOptions", () => {
       port: 8080,
       token: undefined,
       generateToken: false,
+      allowUnauthenticated: false,
+      instanceId: undefined,
       sessionIdleTimeoutSeconds: 600,
+      sessionOrphanTimeoutSeconds: 60,
       allowOrigins: [],
       maxSessions: 1000,
     };
@@ -88,6 +92,9 @@ describe("parseOptions", () => {
       "s3cret",
       "--session-idle-timeout",
       "1",
+      "--session-orphan-timeout=2.5",
+      "--instance-id",
+      "boris_A-1",
       "--allow-origin",
       "http://localhost:6274,https://example.com/",
       "--max-sessions=2",
@@ -110,7 +117,10 @@ describe("parseOptions", () => {
       port: 0,
       token: "s3cret",
       generateToken: false,
+      allowUnauthenticated: false,
+      instanceId: "boris_A-1",
       sessionIdleTimeoutSeconds: 1,
+      sessionOrphanTimeoutSeconds: 2.5,
       allowOrigins: ["http://localhost:6274", "https://example.com"],
       maxSessions: 2,
     });
@@ -135,6 +145,8 @@ describe("parseOptions", () => {
       BORIS_PORT: "9000",
       BORIS_GENERATE_TOKEN: "true",
       BORIS_SESSION_IDLE_TIMEOUT: "0",
+      BORIS_SESSION_ORPHAN_TIMEOUT: "0",
+      BORIS_INSTANCE_ID: "pod-3",
       BORIS_ALLOW_ORIGINS: "http://a.test,http://b.test:81",
       BORIS_MAX_SESSIONS: "7",
     });
@@ -156,6 +168,8 @@ describe("parseOptions", () => {
       port: 9000,
       generateToken: true,
       sessionIdleTimeoutSeconds: 0,
+      sessionOrphanTimeoutSeconds: 0,
+      instanceId: "pod-3",
       allowOrigins: ["http://a.test", "http://b.test:81"],
       maxSessions: 7,
     });
@@ -287,13 +301,36 @@ describe("parseOptions errors", () => {
     expect(errorOf(["--generate-token"], { BORIS_TOKEN: "t" })).toContain("BORIS_TOKEN and --generate-token");
   });
 
+  it("refuses --allow-unauthenticated with a token", () => {
+    expect(errorOf(["--allow-unauthenticated", "--token", "t"])).toContain(
+      "--allow-unauthenticated and --token cannot be used together",
+    );
+    expect(errorOf(["--generate-token"], { BORIS_ALLOW_UNAUTHENTICATED: "1" })).toContain(
+      "BORIS_ALLOW_UNAUTHENTICATED and --generate-token cannot be used together",
+    );
+    expect(options(["--allow-unauthenticated"]).allowUnauthenticated).toBe(true);
+  });
+
+  it("takes an instance id of letters, digits, _ and - only, up to 32", () => {
+    expect(options(["--instance-id", "a".repeat(32)]).instanceId).toBe("a".repeat(32));
+    for (const bad of ["a".repeat(33), "a.b", "pod 1", "é", "a/b"]) {
+      expect(errorOf(["--instance-id", bad])).toContain(
+        `--instance-id ${JSON.stringify(bad)}: expected 1 to 32 letters, digits, '_' or '-'`,
+      );
+    }
+    expect(errorOf([], { BORIS_INSTANCE_ID: "x:y" })).toContain('BORIS_INSTANCE_ID="x:y": expected 1 to 32');
+  });
+
   it("says HTTP-only flags belong to boris-http", () => {
     for (const flag of [
       "--host",
       "--port",
       "--token",
       "--generate-token",
+      "--allow-unauthenticated",
+      "--instance-id",
       "--session-idle-timeout",
+      "--session-orphan-timeout",
       "--allow-origin",
       "--max-sessions",
     ]) {

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { z } from "zod";
-import { optionsSchema, type RawOptions } from "./schema.js";
-import { OPTION_SPECS, type OptionKey, type OptionSpec, type Program, type ToolName } from "./specs.js";
+import { createOptionsSchema, type RawOptions } from "./schema.js";
+import { OPTION_SPECS, type OptionKey, type OptionSpec, type Program } from "./specs.js";
 
 /** Options after validation: typed, defaults applied, paths absolute, `auto` resolved. */
 export interface BorisOptions {
@@ -10,7 +10,8 @@ export interface BorisOptions {
   readonly shell: string;
   readonly allowDirs: readonly string[];
   readonly denyPatterns: readonly string[];
-  readonly disabledTools: readonly ToolName[];
+  /** Names from `ParseInput.toolNames`. */
+  readonly disabledTools: readonly string[];
   readonly maxFileSize: number;
   /** Largest image `view` returns as image content, bytes of the file. */
   readonly maxImageSize: number;
@@ -24,7 +25,12 @@ export interface BorisOptions {
   readonly port: number;
   readonly token: string | undefined;
   readonly generateToken: boolean;
+  /** Serve a non-loopback host without a token (the operator said so). */
+  readonly allowUnauthenticated: boolean;
+  /** --instance-id; undefined = the server picks a random one at start. */
+  readonly instanceId: string | undefined;
   readonly sessionIdleTimeoutSeconds: number;
+  readonly sessionOrphanTimeoutSeconds: number;
   readonly allowOrigins: readonly string[];
   readonly maxSessions: number;
 }
@@ -42,6 +48,8 @@ export interface ParseInput {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Directory relative paths resolve against (process.cwd()). */
   readonly cwd: string;
+  /** Names --disable-tools accepts: the tools package's TOOL_NAMES. */
+  readonly toolNames: readonly string[];
 }
 
 interface Given {
@@ -169,7 +177,7 @@ export function parseOptions(input: ParseInput): ParseResult {
     raw[key] = specOf.get(key)!.kind === "list" ? values : values[values.length - 1]!;
   }
 
-  const parsed = optionsSchema.safeParse(raw as RawOptions);
+  const parsed = createOptionsSchema(input.toolNames).safeParse(raw as RawOptions);
   if (!parsed.success) return error(program, describeIssue(parsed.error, given));
   const o = parsed.data;
 
@@ -177,6 +185,11 @@ export function parseOptions(input: ParseInput): ParseResult {
     const tokenLabel = given.get("token")!.label;
     const generateLabel = given.get("generateToken")!.label;
     return error(program, `${tokenLabel} and ${generateLabel} cannot be used together; pass one of them`);
+  }
+  if (o.allowUnauthenticated && (o.token !== undefined || o.generateToken)) {
+    const optOut = given.get("allowUnauthenticated")!.label;
+    const auth = (given.get("token") ?? given.get("generateToken"))!.label;
+    return error(program, `${optOut} and ${auth} cannot be used together; pass one of them`);
   }
 
   return {
@@ -199,7 +212,10 @@ export function parseOptions(input: ParseInput): ParseResult {
       port: o.port,
       token: o.token,
       generateToken: o.generateToken,
+      allowUnauthenticated: o.allowUnauthenticated,
+      instanceId: o.instanceId,
       sessionIdleTimeoutSeconds: o.sessionIdleTimeout,
+      sessionOrphanTimeoutSeconds: o.sessionOrphanTimeout,
       allowOrigins: [...new Set(o.allowOrigins)],
       maxSessions: o.maxSessions,
     },

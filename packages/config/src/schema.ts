@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { formatSize, parseSize } from "./size.js";
-import { TOOL_NAMES, type ToolName } from "./specs.js";
 
 /** Largest delay a Node timer accepts, in whole seconds. */
 const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
@@ -73,12 +72,23 @@ const size = z.string().transform((text, ctx) => {
   return bytes;
 });
 
-const toolName = z.string().transform((text, ctx): ToolName => {
-  const name = text.trim();
-  if (!(TOOL_NAMES as readonly string[]).includes(name)) {
-    return fail(ctx, `unknown tool name; valid names are ${TOOL_NAMES.join(", ")}`);
+function toolName(names: readonly string[]) {
+  return z.string().transform((text, ctx) => {
+    const name = text.trim();
+    if (!names.includes(name)) return fail(ctx, `unknown tool name; valid names are ${names.join(", ")}`);
+    return name;
+  });
+}
+
+/** The form of an instance id: it prefixes session ids, so it must be safe in a header and a URL. */
+export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+
+const instanceId = z.string().transform((text, ctx) => {
+  const value = text.trim();
+  if (!INSTANCE_ID_PATTERN.test(value)) {
+    return fail(ctx, "expected 1 to 32 letters, digits, '_' or '-', e.g. boris-1");
   }
-  return name as ToolName;
+  return value;
 });
 
 const token = z.string().transform((text, ctx) => {
@@ -110,31 +120,38 @@ const origin = z.string().transform((text, ctx) => {
 /**
  * Every option of SPEC §6 as a schema over the raw text collected from argv and the environment
  * (a flag wins over its BORIS_* variable). Absent options take their defaults; the output is typed.
+ * `toolNames` are the names --disable-tools accepts: the tools package defines them.
  */
-export const optionsSchema = z.object({
-  workdir: nonEmpty("a directory").prefault("."),
-  timeout: seconds(false).prefault("120"),
-  shell: nonEmpty("a shell path").prefault("/bin/bash"),
-  allowDirs: z.array(nonEmpty("a directory")).prefault([]),
-  denyPatterns: z.array(nonEmpty("a glob pattern")).prefault([]),
-  disabledTools: z.array(toolName).prefault([]),
-  maxFileSize: size.prefault("10MB"),
-  // Its base64 (4/3 of it, 1,024,000 characters) fits the 1 MiB that Claude Desktop accepts per
-  // tool result, with room for the rest of the message; the Claude API takes up to 5 MiB of base64.
-  maxImageSize: size.prefault("750KB"),
-  requireViewBeforeEdit: oneOf(["auto", "true", "false"] as const).prefault("auto"),
-  backgroundTaskTimeout: seconds(true).prefault("0"),
-  anthropicCompat: bool.prefault("false"),
-  logLevel: oneOf(["debug", "info", "warn", "error"] as const).prefault("info"),
-  logFormat: oneOf(["text", "json"] as const).prefault("text"),
-  host: nonEmpty("a bind address").prefault("127.0.0.1"),
-  port: integer(0, 65535, "a port").prefault("8080"),
-  token: token.optional(),
-  generateToken: bool.prefault("false"),
-  sessionIdleTimeout: seconds(true).prefault("600"),
-  allowOrigins: z.array(origin).prefault([]),
-  maxSessions: integer(1, 1_000_000, "a session count").prefault("1000"),
-});
+export function createOptionsSchema(toolNames: readonly string[]) {
+  return z.object({
+    workdir: nonEmpty("a directory").prefault("."),
+    timeout: seconds(false).prefault("120"),
+    shell: nonEmpty("a shell path").prefault("/bin/bash"),
+    allowDirs: z.array(nonEmpty("a directory")).prefault([]),
+    denyPatterns: z.array(nonEmpty("a glob pattern")).prefault([]),
+    disabledTools: z.array(toolName(toolNames)).prefault([]),
+    maxFileSize: size.prefault("10MB"),
+    // Its base64 (4/3 of it, 1,024,000 characters) fits the 1 MiB that Claude Desktop accepts per
+    // tool result, with room for the rest of the message; the Claude API takes up to 5 MiB of base64.
+    maxImageSize: size.prefault("750KB"),
+    requireViewBeforeEdit: oneOf(["auto", "true", "false"] as const).prefault("auto"),
+    backgroundTaskTimeout: seconds(true).prefault("0"),
+    anthropicCompat: bool.prefault("false"),
+    logLevel: oneOf(["debug", "info", "warn", "error"] as const).prefault("info"),
+    logFormat: oneOf(["text", "json"] as const).prefault("text"),
+    host: nonEmpty("a bind address").prefault("127.0.0.1"),
+    port: integer(0, 65535, "a port").prefault("8080"),
+    token: token.optional(),
+    generateToken: bool.prefault("false"),
+    allowUnauthenticated: bool.prefault("false"),
+    instanceId: instanceId.optional(),
+    sessionIdleTimeout: seconds(true).prefault("600"),
+    sessionOrphanTimeout: seconds(true).prefault("60"),
+    allowOrigins: z.array(origin).prefault([]),
+    maxSessions: integer(1, 1_000_000, "a session count").prefault("1000"),
+  });
+}
 
-export type RawOptions = z.input<typeof optionsSchema>;
-export type ParsedOptions = z.output<typeof optionsSchema>;
+type OptionsSchema = ReturnType<typeof createOptionsSchema>;
+export type RawOptions = z.input<OptionsSchema>;
+export type ParsedOptions = z.output<OptionsSchema>;

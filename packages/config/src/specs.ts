@@ -1,9 +1,8 @@
 /** The two binaries; the HTTP-only options exist only for `boris-http`. */
 export type Program = "boris" | "boris-http";
 
-/** Names accepted by --disable-tools (kept in step with @boris-mcp/tools, checked by the app tests). */
-export const TOOL_NAMES = ["bash", "view", "str_replace", "create_file", "grep", "glob"] as const;
-export type ToolName = (typeof TOOL_NAMES)[number];
+/** Stands for the tool names in a help text; the names come from the tools package (`ParseInput.toolNames`). */
+export const TOOL_NAMES_PLACEHOLDER = "{tools}";
 
 export type OptionKey =
   | "workdir"
@@ -23,7 +22,10 @@ export type OptionKey =
   | "port"
   | "token"
   | "generateToken"
+  | "allowUnauthenticated"
+  | "instanceId"
   | "sessionIdleTimeout"
+  | "sessionOrphanTimeout"
   | "allowOrigins"
   | "maxSessions";
 
@@ -105,7 +107,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     splitFlag: true,
     valueName: "<names>",
     defaultText: "none",
-    help: `tools to leave out: ${TOOL_NAMES.join(", ")} (comma list, repeatable)`,
+    help: `tools to leave out: ${TOOL_NAMES_PLACEHOLDER} (comma list, repeatable)`,
   },
   {
     key: "maxFileSize",
@@ -213,6 +215,26 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     help: "generate a random token and print it to stderr as 'bearer token: <hex>'",
   },
   {
+    key: "allowUnauthenticated",
+    flag: "--allow-unauthenticated",
+    env: "BORIS_ALLOW_UNAUTHENTICATED",
+    kind: "bool",
+    httpOnly: true,
+    valueName: "",
+    defaultText: "false",
+    help: "serve a non-loopback --host without a token (otherwise one is generated and printed)",
+  },
+  {
+    key: "instanceId",
+    flag: "--instance-id",
+    env: "BORIS_INSTANCE_ID",
+    kind: "value",
+    httpOnly: true,
+    valueName: "<id>",
+    defaultText: "random 8 hex digits",
+    help: "name of this instance, the prefix of its session ids (letters, digits, _ and -, at most 32)",
+  },
+  {
     key: "sessionIdleTimeout",
     flag: "--session-idle-timeout",
     env: "BORIS_SESSION_IDLE_TIMEOUT",
@@ -220,7 +242,17 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     httpOnly: true,
     valueName: "<seconds>",
     defaultText: "600",
-    help: "close a session with no request in flight and no open stream for this long",
+    help: "close a session with no request in flight and no open stream for this long (0 = never)",
+  },
+  {
+    key: "sessionOrphanTimeout",
+    flag: "--session-orphan-timeout",
+    env: "BORIS_SESSION_ORPHAN_TIMEOUT",
+    kind: "value",
+    httpOnly: true,
+    valueName: "<seconds>",
+    defaultText: "60",
+    help: "close a session whose client lost its GET stream and sent nothing for this long (0 = never)",
   },
   {
     key: "allowOrigins",

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseOptions } from "./parse.js";
+import { TEST_TOOL_NAMES } from "./test/tool-names.js";
 import { sessionSettings, TOOL_DEFAULTS, toolSettings } from "./tool-settings.js";
 
 function opts(argv: string[]) {
-  const r = parseOptions({ program: "boris", argv, env: {}, cwd: "/w" });
+  const r = parseOptions({ program: "boris", argv, env: {}, cwd: "/w", toolNames: TEST_TOOL_NAMES });
   if (r.kind !== "run") throw new Error(JSON.stringify(r));
   return r.options;
 }

@@ -17,8 +17,9 @@ export const TOOL_DEFAULTS = {
 } as const;
 
 /**
- * The plain-value part of the tools' ToolConfig, derived once from the options (the apps add the
- * path scope, which lives in @boris-mcp/tools). `rgPath` comes from BORIS_RG_PATH when set.
+ * The settings of the tools, plain values derived once from the options: the tools package turns
+ * them into its ToolConfig (`createToolConfig`, which builds the path scope from `allowDirs` and
+ * `denyPatterns`). `rgPath` comes from BORIS_RG_PATH when set.
  */
 export function toolSettings(options: BorisOptions, env: Readonly<Record<string, string | undefined>> = {}) {
   const defaultTimeoutMs = Math.round(options.timeoutSeconds * 1000);
@@ -37,6 +38,8 @@ export function toolSettings(options: BorisOptions, env: Readonly<Record<string,
     disabledTools: new Set<string>(options.disabledTools) as ReadonlySet<string>,
     searchTimeoutMs: TOOL_DEFAULTS.searchTimeoutMs,
     rgPath: env.BORIS_RG_PATH?.trim() ? env.BORIS_RG_PATH : undefined,
+    allowDirs: options.allowDirs,
+    denyPatterns: options.denyPatterns,
   };
 }
 

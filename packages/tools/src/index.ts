@@ -1,5 +1,5 @@
 import type { Session } from "@boris-mcp/session";
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ToolConfig } from "./core/tool-config.js";
 import { serveTools, type ToolDefinition } from "./core/tool-registry.js";
@@ -9,7 +9,7 @@ import { grepTool } from "./search/grep.js";
 import { shellTools } from "./shell/shell-tools.js";
 
 export { ErrorCode, errorResult, ioError, ToolError, textResult } from "./core/errors.js";
-export type { ToolConfig } from "./core/tool-config.js";
+export { createToolConfig, type ToolConfig, type ToolSettings } from "./core/tool-config.js";
 export type { ToolContext, ToolDefinition } from "./core/tool-registry.js";
 export { defineTool, describeTools, serveTools } from "./core/tool-registry.js";
 export { type AtomicWriteOptions, atomicWrite } from "./files/atomic-write.js";
@@ -20,7 +20,10 @@ export { globTool } from "./search/glob.js";
 export { grepTool } from "./search/grep.js";
 export { shellTools } from "./shell/shell-tools.js";
 
-/** Names accepted by --disable-tools. */
+/**
+ * Names accepted by --disable-tools: the one list. The apps hand it to @boris-mcp/config's parser
+ * (config sits beside tools in the layering and cannot import it).
+ */
 export const TOOL_NAMES = ["bash", "view", "str_replace", "create_file", "grep", "glob"] as const;
 
 const toolSets = new WeakMap<ToolConfig, readonly ToolDefinition[]>();
@@ -46,4 +49,26 @@ export function toolsFor(config: ToolConfig): readonly ToolDefinition[] {
 /** Registers every enabled tool of `config` on `server`, bound to `session`. */
 export function registerTools(server: McpServer | Server, session: Session, config: ToolConfig): void {
   serveTools(server, session, config, toolsFor(config));
+}
+
+/** What a server says about itself in the initialize result. */
+export interface ServerIdentity {
+  /** The binary's name (`boris`, `boris-http`). */
+  readonly name: string;
+  readonly version: string;
+  readonly instructions: string;
+}
+
+/**
+ * The MCP server of one session, the same for both binaries: the SDK's low-level `Server` (the
+ * tools install their own handlers, so McpServer's registration helpers would go unused) with every
+ * tool `config` enables bound to `session`. The caller connects it to a transport.
+ */
+export function createSessionServer(identity: ServerIdentity, session: Session, config: ToolConfig): Server {
+  const server = new Server(
+    { name: identity.name, version: identity.version },
+    { capabilities: {}, instructions: identity.instructions },
+  );
+  registerTools(server, session, config);
+  return server;
 }

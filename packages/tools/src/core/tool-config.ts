@@ -1,4 +1,4 @@
-import type { PathScope } from "../scope/path-scope.js";
+import { createPathScope, type PathScope } from "../scope/path-scope.js";
 
 /** Process-wide, immutable tool settings, built once at start-up and shared by every session. */
 export interface ToolConfig {
@@ -32,4 +32,16 @@ export interface ToolConfig {
   readonly searchTimeoutMs: number;
   /** ripgrep binary (BORIS_RG_PATH, else @vscode/ripgrep's). */
   readonly rgPath: string | undefined;
+}
+
+/** ToolConfig's plain values plus what its path scope is built from (config's `toolSettings`). */
+export type ToolSettings = Omit<ToolConfig, "pathScope"> & {
+  readonly allowDirs: readonly string[];
+  readonly denyPatterns: readonly string[];
+};
+
+/** The process-wide tool configuration, built once at start-up and shared by every session. */
+export function createToolConfig(settings: ToolSettings): ToolConfig {
+  const { allowDirs, denyPatterns, ...values } = settings;
+  return { ...values, pathScope: createPathScope({ allowDirs, denyPatterns }) };
 }
