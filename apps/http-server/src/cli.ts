@@ -5,9 +5,8 @@ import {
   readCommandLine,
   readPackageVersion,
   sessionSettings,
-  TOOL_DEFAULTS,
 } from "@boris-mcp/config";
-import { killProcessesOfThisServer, sweepOrphanedProcesses } from "@boris-mcp/session";
+import { DEFAULT_GRACE_MS, killProcessesOfThisServer, sweepOrphanedProcesses } from "@boris-mcp/session";
 import { toolsFor } from "@boris-mcp/tools";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./app.js";
 import { buildToolConfig } from "./tool-config.js";
@@ -80,7 +79,7 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
       // The orderly close overran its deadline: leave nothing behind all the same.
       killProcessesOfThisServer();
       process.exit(1);
-    }, TOOL_DEFAULTS.killGraceMs + 900).unref();
+    }, DEFAULT_GRACE_MS + 900).unref();
     app.shutdown().then(
       () => process.exit(0),
       (err) => {

@@ -3,11 +3,11 @@ import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isRunning, Leftovers, procStat, readPids, waitFor } from "@boris-mcp/test-support";
 import { afterEach, describe, expect, it } from "vitest";
+import { spawnGroup } from "../group/spawn.js";
+import { terminate } from "../group/terminate.js";
+import { collect } from "../test/collect.js";
+import type { Marker, ProcessGroup } from "../types.js";
 import { findMarkedProcesses, killMarkedProcesses } from "./marker.js";
-import { spawnGroup } from "./spawn.js";
-import { terminate } from "./terminate.js";
-import { collect } from "./test-helpers.js";
-import type { Marker, ProcessGroup } from "./types.js";
 
 const cwd = tmpdir();
 const leftovers = new Leftovers();
@@ -46,7 +46,7 @@ describe.runIf(process.platform === "linux")("marker sweep", () => {
       { cwd, env: { [marker.name]: marker.value } },
     );
     leftovers.group(group.pgid);
-    const out = collect(group.stdout);
+    const out = collect(group.child.stdout!);
     const escaped = await readPids(out.text, 2);
     for (const pid of escaped) leftovers.pid(pid);
     // Both the setsid'd bash and its sleep now live in another session and group.
@@ -91,7 +91,7 @@ describe.runIf(process.platform === "linux")("marker sweep", () => {
       { cwd },
     );
     leftovers.group(group.pgid);
-    const out = collect(group.stdout);
+    const out = collect(group.child.stdout!);
     const [marked] = await readPids(out.text, 1);
     expect(await waitFor(() => readComm(marked!) === "sleep")).toBe(true);
     process.kill(marked!, "SIGSTOP");

@@ -1,8 +1,11 @@
 import { isAscii } from "node:buffer";
 import { StringDecoder } from "node:string_decoder";
 
+/** Characters a result keeps per stream (SPEC §3.1). */
+export const DEFAULT_OUTPUT_LIMIT = 30_000;
+
 export interface OutputBufferOptions {
-  /** Characters kept in all: half from the start, half from the end. Default 30000. */
+  /** Characters kept in all: half from the start, half from the end. Default DEFAULT_OUTPUT_LIMIT. */
   limit?: number;
 }
 
@@ -41,7 +44,7 @@ export class OutputBuffer {
   private readonly decoder = new StringDecoder("utf8");
 
   constructor(options: OutputBufferOptions = {}) {
-    this.limit = options.limit ?? 30_000;
+    this.limit = options.limit ?? DEFAULT_OUTPUT_LIMIT;
     this.headLimit = Math.ceil(this.limit / 2);
     this.tailLimit = this.limit - this.headLimit;
   }

@@ -15,14 +15,7 @@ export const COMPAT_NAMES: FileToolNames = { view: 'str_replace_editor with comm
 /** Longest line shown by view and in edit snippets, in characters (code points). */
 export const MAX_LINE_CHARS = 2000;
 
-export function assertOpen(session: Session): void {
-  if (session.closed) {
-    throw new ToolError(
-      ErrorCode.SESSION_CLOSED,
-      "this session is closed; reconnect to start a new session.",
-    );
-  }
-}
+export { assertSessionOpen as assertOpen } from "../core/session-errors.js";
 
 /**
  * Canonicalises a user-supplied path against the session cwd and the scope (SPEC §5), or throws

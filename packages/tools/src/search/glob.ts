@@ -1,6 +1,7 @@
 import { lstatSync } from "node:fs";
 import { z } from "zod";
 import { ErrorCode, ioError, quoted, ToolError, textResult } from "../core/errors.js";
+import { sessionClosed } from "../core/session-errors.js";
 import type { ToolConfig } from "../core/tool-config.js";
 import {
   defineTool,
@@ -201,8 +202,7 @@ async function glob(raw: Record<string, unknown>, ctx: ToolContext) {
     { args, cwd: root, onChunk: (c) => splitter.push(c) },
     ctx,
   );
-  if (rg.stop === "closed")
-    throw new ToolError(ErrorCode.SESSION_CLOSED, "glob: the session was closed during the search.");
+  if (rg.stop === "closed") throw sessionClosed();
   if (rg.stop === "cancelled") return textResult("Search cancelled.");
   if (rg.stop === "done") splitter.end();
 

@@ -1,6 +1,7 @@
 import type { Stats } from "node:fs";
 import { z } from "zod";
 import { ErrorCode, ioError, quoted, ToolError, textResult } from "../core/errors.js";
+import { sessionClosed } from "../core/session-errors.js";
 import type { ToolConfig } from "../core/tool-config.js";
 import {
   defineTool,
@@ -548,7 +549,7 @@ async function grep(raw: Record<string, unknown>, ctx: ToolContext): Promise<Ret
 
   switch (out.rg.stop) {
     case "closed":
-      throw new ToolError(ErrorCode.SESSION_CLOSED, "grep: the session was closed during the search.");
+      throw sessionClosed();
     case "cancelled":
       return textResult("Search cancelled.");
     case "timeout": {

@@ -89,7 +89,7 @@ async function endlessSource(): Promise<{ root: string; fifo: string }> {
 }
 
 async function harness(root: string, overrides = {}): Promise<Harness> {
-  const h = await connect(testConfig({ killGraceMs: 500, ...overrides }), root);
+  const h = await connect(testConfig(overrides), root);
   harnesses.push(h);
   return h;
 }
