@@ -39,6 +39,7 @@ export class OutputBuffer {
   /** ASCII bytes that follow `tail`; of the two, again only the last `tailLimit` characters count. */
   private raw: Buffer | undefined;
   private rawLength = 0;
+  private lastView: Uint8Array | undefined;
   private headFull = false;
   private total = 0;
   private readonly decoder = new StringDecoder("utf8");
@@ -97,7 +98,21 @@ export class OutputBuffer {
       this.raw.copyWithin(0, this.rawLength - keep, this.rawLength);
       this.rawLength = keep;
     }
-    this.rawLength += bytes.copy(this.raw, this.rawLength, from);
+    this.raw.set(from === 0 ? bytes : this.tailView(bytes, from), this.rawLength);
+    this.rawLength += n;
+  }
+
+  /**
+   * `bytes[from..]` as a view, the previous one when it is the same: a flood hands over the same
+   * reused read buffer again and again, and a new view per chunk is garbage at ~30k chunks a second.
+   */
+  private tailView(bytes: Buffer, from: number): Uint8Array {
+    const view = this.lastView;
+    const offset = bytes.byteOffset + from;
+    const length = bytes.length - from;
+    if (view?.buffer === bytes.buffer && view.byteOffset === offset && view.length === length) return view;
+    this.lastView = new Uint8Array(bytes.buffer, offset, length);
+    return this.lastView;
   }
 
   private appendText(text: string): void {

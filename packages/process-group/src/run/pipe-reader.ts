@@ -1,23 +1,10 @@
-import { Socket } from "node:net";
 import type { Readable } from "node:stream";
-
-/** Size of the one buffer each pipe is read into: what a pipe holds by default on Linux. */
-const READ_BUFFER_BYTES = 64 * 1024;
-
-interface StreamHandle {
-  useUserBuffer?: (buffer: Uint8Array) => void;
-}
+import { readIntoReusedBuffer } from "./reused-buffer.js";
 
 /**
- * Reads a child's output pipe into ONE buffer, reused for every read, and hands each chunk to
- * `deliver` (valid only during the call: copy what you keep). Node's own reading allocates a fresh
- * 64 KB buffer per read, which V8 frees late: a `yes` reader grew the server by ~60 MB. Reusing one
- * buffer keeps a flood at a few MB and reads it about twice as fast.
- *
- * The reused buffer needs a socket created with `onread`, which only exists as a constructor option;
- * so the pipe handle that spawn() created is moved, in the same tick (before any read), from the
- * child's stdout socket to a new socket that owns it. Where that handle is not what this expects (a
- * future Node), the pipe is read the ordinary way.
+ * Reads a child's output pipe into one reused buffer (see reused-buffer.ts) and hands each chunk to
+ * `deliver` (valid only during the call: copy what you keep); knows when the pipe is closed and
+ * drains it after the child's exit.
  */
 export class PipeReader {
   private readonly stream: Readable;
@@ -28,29 +15,11 @@ export class PipeReader {
 
   constructor(source: Readable, deliver: (chunk: Buffer) => void) {
     this.deliver = deliver;
-    this.stream = this.takeOver(source);
+    this.stream = readIntoReusedBuffer(source, (chunk) => this.onChunk(chunk));
     // A destroyed pipe may still report an error; it changes nothing about what was read.
     this.stream.on("error", () => {});
     this.stream.once("end", () => this.finish());
     this.stream.once("close", () => this.finish());
-  }
-
-  private takeOver(source: Readable): Readable {
-    const owner = source as unknown as { _handle?: StreamHandle | null };
-    const handle = owner._handle;
-    if (!(source instanceof Socket) || !handle || typeof handle.useUserBuffer !== "function") {
-      source.on("data", (chunk: Buffer) => this.onChunk(chunk));
-      return source;
-    }
-    owner._handle = null;
-    source.destroy();
-    const buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
-    return new Socket({
-      handle,
-      readable: true,
-      writable: false,
-      onread: { buffer, callback: (n: number) => void this.onChunk(buffer.subarray(0, n)) },
-    } as ConstructorParameters<typeof Socket>[0]);
   }
 
   private onChunk(chunk: Buffer): void {
