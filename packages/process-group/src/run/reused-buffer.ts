@@ -63,9 +63,14 @@ export function readIntoReusedBuffer(source: Readable, onChunk: (chunk: Buffer) 
   let socket: Socket;
   const kBuffer = ownSymbol(source, "kBuffer");
   const kBufferCb = ownSymbol(source, "kBufferCb");
-  if (kBuffer && kBufferCb && internals[kBuffer] == null && handle.reading === true) {
+  const kBufferGen = ownSymbol(source, "kBufferGen");
+  const fresh =
+    kBuffer && kBufferCb && kBufferGen && internals[kBuffer] == null && internals[kBufferGen] == null;
+  if (fresh && handle.reading === true) {
     internals[kBuffer] = buffer;
     internals[kBufferCb] = callback;
+    // Read after every chunk to pick the next buffer; must be null for a fixed one.
+    internals[kBufferGen] = null;
     handle.useUserBuffer(buffer);
     socket = source;
   } else {
