@@ -32,11 +32,6 @@ export class PipeReader {
     this.deliver = deliver;
   }
 
-  /** Every writer closed the pipe (or it was destroyed). */
-  get closed(): boolean {
-    return this.ended;
-  }
-
   /** Stops reading and closes our end: a process still writing gets EPIPE. */
   destroy(): void {
     this.stream.destroy();
