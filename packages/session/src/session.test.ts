@@ -294,6 +294,25 @@ describe("Session.close", () => {
     expect(isRunning(daemon!)).toBe(false);
   });
 
+  it("runs onClose hooks once, awaits them, and survives a failing one", async () => {
+    const s = newSession();
+    const order: string[] = [];
+    s.onClose(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      order.push("slow hook");
+    });
+    s.onClose(() => {
+      throw new Error("hook failure");
+    });
+    const removed = vi.fn();
+    s.onClose(removed)();
+    await Promise.all([s.close(), s.close()]);
+    order.push("closed");
+    await s.close();
+    expect(order).toEqual(["slow hook", "closed"]);
+    expect(removed).not.toHaveBeenCalled();
+  });
+
   it("ends a running run with reason session-closed", async () => {
     const s = newSession({ graceMs: 2000 });
     const run = s.run("sleep", ["1000"], { cwd: workdir });

@@ -78,6 +78,7 @@ export class Session {
   private readonly tasks = new Map<string, BackgroundTask>();
   /** Every run this session started whose group may still have members. */
   private readonly runs = new Set<Run>();
+  private readonly closeHooks = new Set<() => void | Promise<void>>();
   private closing: Promise<void> | undefined;
   private nextTask = 1;
 
@@ -174,6 +175,18 @@ export class Session {
   }
 
   /**
+   * Runs `hook` (sync or async) at the start of close(), for what the session holds besides its
+   * processes (cached results, queued work); processes are ended by close() itself. Returns a
+   * function that removes the hook. A throwing hook does not stop the close.
+   */
+  onClose(hook: () => void | Promise<void>): () => void {
+    this.closeHooks.add(hook);
+    return () => {
+      this.closeHooks.delete(hook);
+    };
+  }
+
+  /**
    * Ends everything the session started. At once: TERM to the group of every run (running or not:
    * what a finished command left in its group goes too) and to every process that carries the
    * marker outside those groups (`setsid`/`setpgid` daemons). After the grace, KILL to whatever is
@@ -202,7 +215,16 @@ export class Session {
   private async runClose(): Promise<void> {
     const runs = [...this.runs];
     const tasks = [...this.tasks.values()];
+    const hooks = [...this.closeHooks];
+    this.closeHooks.clear();
     await Promise.all([
+      ...hooks.map(async (hook) => {
+        try {
+          await hook();
+        } catch {
+          // A failing hook must not keep the rest of the session alive.
+        }
+      }),
       ...runs.map((run) => run.kill("session-closed")),
       terminateMarked(this.marker, {
         graceMs: this.graceMs,

@@ -45,6 +45,22 @@ describe("tools/call argument handling", () => {
   });
 });
 
+describe("tools/list", () => {
+  it.each([false, true])(
+    "every tool has a top-level title and portable input schemas (compat %s)",
+    async (anthropicCompat) => {
+      h = await connect(testConfig({ anthropicCompat }), dir);
+      const { tools } = await h.client.listTools();
+      expect(tools.length).toBeGreaterThan(5);
+      for (const tool of tools) {
+        expect(tool.title, tool.name).toBeTruthy();
+        expect(tool.title, tool.name).toBe(tool.annotations?.title);
+        expect(JSON.stringify(tool.inputSchema), tool.name).not.toContain("additionalProperties");
+      }
+    },
+  );
+});
+
 describe("quoted", () => {
   it("keeps short values and shortens long ones in the middle", () => {
     expect(quoted("abc")).toBe('"abc"');

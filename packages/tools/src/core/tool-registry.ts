@@ -33,25 +33,57 @@ export interface ToolContext {
 // biome-ignore lint/suspicious/noExplicitAny: a tool's input schema is any zod object
 export type AnyObjectSchema = z.ZodObject<any>;
 
-export interface ToolDefinition<S extends AnyObjectSchema = AnyObjectSchema> {
+/**
+ * What a tool validates its arguments with: an object schema, or one piped into a transform that
+ * turns the arguments into the handler's typed request (parsed once, by the registry).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any object schema, with or without a transform
+export type ArgumentsSchema = AnyObjectSchema | z.ZodPipe<AnyObjectSchema, any>;
+
+/**
+ * A validation failure with its own error code: a schema's refinement or transform adds an issue
+ * with `params: argumentError(code)` and a complete message, and the call answers `[code] message`.
+ */
+export function argumentError(code: ErrorCode): { errorCode: ErrorCode } {
+  return { errorCode: code };
+}
+
+export interface ToolDefinition<S extends ArgumentsSchema = ArgumentsSchema> {
   readonly name: string;
   readonly description: string;
+  /** Validates (and may transform) the arguments; the handler gets its output. */
   readonly inputSchema: S;
+  /**
+   * The schema `tools/list` shows, when it differs from the one validated with (e.g. only one of
+   * two accepted name sets is advertised). Default: `inputSchema`'s input side.
+   */
+  readonly advertisedSchema?: AnyObjectSchema;
   /** Must accept every structuredContent shape the tool returns. */
   readonly outputSchema?: AnyObjectSchema;
-  readonly annotations?: ToolAnnotations;
+  /** Shown as the top-level `title` and as `annotations.title`. */
+  readonly annotations?: ToolAnnotations & { readonly title: string };
   handler(args: z.output<S>, ctx: ToolContext): Promise<CallToolResult>;
 }
 
 /** Keeps a definition's argument type while storing it among others. */
-export function defineTool<S extends AnyObjectSchema>(def: ToolDefinition<S>): ToolDefinition {
+export function defineTool<S extends ArgumentsSchema>(def: ToolDefinition<S>): ToolDefinition {
   return def as unknown as ToolDefinition;
 }
 
-function toJsonSchema(schema: AnyObjectSchema, io: "input" | "output"): Tool["inputSchema"] {
+function toJsonSchema(schema: z.ZodType, io: "input" | "output"): Tool["inputSchema"] {
   const json = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
   delete json.$schema;
+  // Portable input schemas: whether unknown names are accepted is the server's business, and some
+  // clients' schema checks warn about `additionalProperties`.
+  if (io === "input") delete json.additionalProperties;
   return json as Tool["inputSchema"];
+}
+
+/** The argument names a tool advertises (for error messages). */
+function advertisedNames(def: ToolDefinition): string[] {
+  const schema = def.advertisedSchema ?? def.inputSchema;
+  const shape = schema instanceof z.ZodPipe ? (schema.in as AnyObjectSchema) : schema;
+  return Object.keys(shape.shape);
 }
 
 /** The advertised form of a tool list, computed once per list of definitions. */
@@ -62,8 +94,9 @@ export function describeTools(defs: readonly ToolDefinition[]): Tool[] {
   if (!tools) {
     tools = defs.map((def) => ({
       name: def.name,
+      ...(def.annotations ? { title: def.annotations.title } : {}),
       description: def.description,
-      inputSchema: toJsonSchema(def.inputSchema, "input"),
+      inputSchema: toJsonSchema(def.advertisedSchema ?? def.inputSchema, "input"),
       ...(def.outputSchema
         ? { outputSchema: toJsonSchema(def.outputSchema, "output") as Tool["outputSchema"] }
         : {}),
@@ -78,6 +111,22 @@ function describeType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
   return typeof value;
+}
+
+/**
+ * The answer to arguments that failed validation: the first issue that carries its own error code
+ * (see `argumentError`) as it is, else one INVALID_INPUT message naming the fields and the fix.
+ */
+export function invalidArguments(
+  tool: string,
+  error: z.ZodError,
+  args: Record<string, unknown>,
+): CallToolResult {
+  for (const issue of error.issues) {
+    const code = (issue as { params?: { errorCode?: ErrorCode } }).params?.errorCode;
+    if (code !== undefined) return errorResult(code, issue.message);
+  }
+  return errorResult(ErrorCode.INVALID_INPUT, formatInvalidInput(tool, error, args));
 }
 
 /** Turns a zod failure into one INVALID_INPUT message that names the field and the fix. */
@@ -152,14 +201,12 @@ export function serveTools(
       if (!isPlainObject(given)) {
         return errorResult(
           ErrorCode.INVALID_INPUT,
-          `${name}: 'arguments' must be an object of named arguments, got ${describeType(given)}. Call ${name} with e.g. {"${def.inputSchema.keyof().options[0] ?? "arg"}": …}.`,
+          `${name}: 'arguments' must be an object of named arguments, got ${describeType(given)}. Call ${name} with e.g. {"${advertisedNames(def)[0] ?? "arg"}": …}.`,
         );
       }
       const rawArgs = given;
       const parsed = def.inputSchema.safeParse(rawArgs);
-      if (!parsed.success) {
-        return errorResult(ErrorCode.INVALID_INPUT, formatInvalidInput(name, parsed.error, rawArgs));
-      }
+      if (!parsed.success) return invalidArguments(name, parsed.error, rawArgs);
       const progressToken = request.params._meta?.progressToken;
       const ctx: ToolContext = {
         session,

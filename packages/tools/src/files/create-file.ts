@@ -4,6 +4,7 @@ import path from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { ErrorCode, ioError, ToolError, textResult } from "../core/errors.js";
+import { noteFileWritten } from "../core/file-writes.js";
 import type { ToolConfig } from "../core/tool-config.js";
 import { defineTool, type ToolContext, type ToolDefinition } from "../core/tool-registry.js";
 import { atomicWrite } from "./atomic-write.js";
@@ -84,6 +85,7 @@ export async function createFile(
         existing ? { mode: existing.mode, uid: existing.uid, gid: existing.gid } : { mode: NEW_FILE_MODE },
       );
       recordViewed(ctx.session, canonical, written.stats);
+      noteFileWritten(ctx.config);
     } catch (err) {
       throw ioError(existing ? "overwrite" : "create", given, err);
     }

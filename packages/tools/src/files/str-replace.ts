@@ -3,6 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { ErrorCode, ioError, ToolError, textResult } from "../core/errors.js";
+import { noteFileWritten } from "../core/file-writes.js";
 import type { ToolConfig } from "../core/tool-config.js";
 import { defineTool, type ToolContext, type ToolDefinition } from "../core/tool-registry.js";
 import { atomicWrite } from "./atomic-write.js";
@@ -213,6 +214,7 @@ export async function strReplace(
       const written = await atomicWrite(canonical, bytes, { mode: st.mode, uid: st.uid, gid: st.gid });
       // What this session wrote counts as seen: the next edit needs no new view.
       recordViewed(ctx.session, canonical, written.stats);
+      noteFileWritten(ctx.config);
     } catch (err) {
       throw ioError("write", given, err);
     }

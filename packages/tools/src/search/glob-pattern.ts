@@ -8,10 +8,13 @@ import picomatch from "picomatch";
 // posix: `[!a]` negates a class (without it picomatch reads `!` as a member).
 const PICO_OPTIONS: picomatch.PicomatchOptions = { dot: true, noextglob: true, nonegate: true, posix: true };
 
-/** Why `pattern` is not a valid glob, or undefined when it is. */
 /** Longer globs are refused: no real path pattern is this long, and the regex would be huge. */
 export const MAX_GLOB_LENGTH = 4096;
 
+/** Deeper `{…}` nesting is refused: ripgrep cannot parse a few hundred levels, and none is needed. */
+export const MAX_BRACE_DEPTH = 32;
+
+/** Why `pattern` is not a valid glob, or undefined when it is. */
 export function globSyntaxError(pattern: string): string | undefined {
   if (pattern.length > MAX_GLOB_LENGTH) {
     return `it is ${pattern.length} characters long; at most ${MAX_GLOB_LENGTH} are accepted`;
@@ -33,6 +36,9 @@ export function globSyntaxError(pattern: string): string | undefined {
       i = j;
     } else if (c === "{") {
       braces++;
+      if (braces > MAX_BRACE_DEPTH) {
+        return `its '{' alternations are nested more than ${MAX_BRACE_DEPTH} levels deep`;
+      }
     } else if (c === "}") {
       if (braces === 0) return `the '}' at position ${i + 1} closes no '{'`;
       braces--;

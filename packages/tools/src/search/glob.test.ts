@@ -1,52 +1,11 @@
-import { mkdir, symlink, utimes, writeFile } from "node:fs/promises";
+import { mkdir, symlink } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import type { ToolConfig } from "../core/tool-config.js";
+import { describe, expect, it } from "vitest";
 import { createPathScope } from "../scope/path-scope.js";
-import {
-  connect,
-  errorOf,
-  type Harness,
-  okText,
-  removeDir,
-  tempDir,
-  testConfig,
-} from "../test/file-support.js";
+import { errorOf, okText, testConfig } from "../test/file-support.js";
+import { ages, searchFixture, sorted, tree } from "../test/search-support.js";
 
-async function tree(root: string, files: Record<string, string>): Promise<void> {
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(root, rel);
-    await mkdir(path.dirname(abs), { recursive: true });
-    await writeFile(abs, content);
-  }
-}
-
-/** Sets mtimes so that paths listed first are newest (directories included). */
-async function ages(root: string, newestFirst: string[]): Promise<void> {
-  const now = Date.now() / 1000;
-  for (const [i, rel] of newestFirst.entries()) {
-    await utimes(path.join(root, rel), now - i * 100, now - i * 100);
-  }
-}
-
-const sorted = (text: string) => text.split("\n").sort();
-
-const dirs: string[] = [];
-const harnesses: Harness[] = [];
-
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-  await Promise.all(dirs.splice(0).map((d) => removeDir(d)));
-});
-
-async function setup(files: Record<string, string>, config: ToolConfig = testConfig()) {
-  const root = await tempDir("boris-glob-");
-  dirs.push(root);
-  await tree(root, files);
-  const h = await connect(config, root);
-  harnesses.push(h);
-  return { root, h, glob: (args: Record<string, unknown>) => h.call("glob", args) };
-}
+const { setup, folder, serve } = searchFixture("boris-glob-");
 
 const project = {
   "main.go": "",
@@ -171,11 +130,52 @@ describe("glob walk rules", () => {
     ]);
     expect(okText(await glob({ pattern: "*.log" }))).not.toContain("a.log");
     expect(okText(await glob({ pattern: "dist" }))).toBe("No files found");
+    // app holds only node_modules: a directory all the same (its node_modules is skipped).
     expect(sorted(okText(await glob({ pattern: "*", type: "directory" })))).toEqual([
       ".config",
+      "app",
       "src",
       "sub",
     ]);
+  });
+
+  it("lists directories that hold no files, with the walk's ignore rules", async () => {
+    const { root, glob } = await setup({
+      ".gitignore": "*.o\nignored/\n/top-only/\n",
+      "src/a.c": "",
+      "build/out/x.o": "",
+      "ignored/inner/keep.txt": "",
+      "node_modules/m/index.js": "",
+      "sub/.gitignore": "local/\n",
+      "sub/s.c": "",
+    });
+    for (const d of [
+      "emptydir",
+      "build/out/deeper/deepest",
+      "ignored/empty",
+      "node_modules/empty",
+      "top-only",
+      "sub/top-only",
+      "sub/local/x",
+      ".hidden-empty",
+    ]) {
+      await mkdir(path.join(root, d), { recursive: true });
+    }
+    await symlink(path.join(root, "emptydir"), path.join(root, "dirlink"));
+    expect(sorted(okText(await glob({ pattern: "**", type: "directory" })))).toEqual([
+      ".hidden-empty",
+      "build",
+      "build/out",
+      "build/out/deeper",
+      "build/out/deeper/deepest",
+      "emptydir",
+      "src",
+      "sub",
+      "sub/top-only",
+    ]);
+    expect(sorted(okText(await glob({ pattern: "*empty*" })))).toEqual([".hidden-empty", "emptydir"]);
+    expect(okText(await glob({ pattern: "deepest" }))).toBe("build/out/deeper/deepest");
+    expect(okText(await glob({ pattern: "*empty*", type: "file" }))).toBe("No files found");
   });
 
   it("lists file symlinks, skips broken ones, does not descend into directory symlinks", async () => {
@@ -214,11 +214,15 @@ describe("glob errors and scoping", () => {
     expect(errorOf(await glob({ pattern: "*", type: "symlink" }), "GLOB_INVALID_TYPE")).toContain(
       "file, directory",
     );
+    // Deeply nested braces are the caller's input, not an I/O failure.
+    const nested = `${"{".repeat(2000)}a${"}".repeat(2000)}`;
+    expect(errorOf(await glob({ pattern: nested }), "GLOB_INVALID_PATTERN")).toContain(
+      "nested more than 32 levels deep",
+    );
   });
 
   it("denied root is ACCESS_DENIED; denied entries and links out of the allowed dir are absent", async () => {
-    const base = await tempDir("boris-glob-scope-");
-    dirs.push(base);
+    const base = await folder("boris-glob-scope-");
     const allowed = path.join(base, "allowed");
     await tree(base, {
       "allowed/ok.txt": "",
@@ -230,8 +234,7 @@ describe("glob errors and scoping", () => {
     const config = testConfig({
       pathScope: createPathScope({ allowDirs: [allowed], denyPatterns: ["**/.env", "secrets"] }),
     });
-    const h = await connect(config, allowed);
-    harnesses.push(h);
+    const h = await serve(config, allowed);
     expect(sorted(okText(await h.call("glob", { pattern: "*" })))).toEqual(["ok.txt"]);
     expect(errorOf(await h.call("glob", { pattern: "*", path: "secrets" }), "ACCESS_DENIED")).toContain(
       "secrets",

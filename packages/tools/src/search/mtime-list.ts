@@ -22,10 +22,64 @@ export class MtimeList {
   private starts: Uint32Array = new Uint32Array(1024);
   private ends: Uint32Array = new Uint32Array(1024);
   private times = new Float64Array(1024);
+  private values: Uint32Array = new Uint32Array(1024);
   private count = 0;
+  private sorted: Uint32Array | undefined;
 
   get size(): number {
     return this.count;
+  }
+
+  /** Memory held, in bytes (for the search cache's bounds). */
+  get byteSize(): number {
+    return (
+      this.bytes.length + this.starts.byteLength * 3 + this.times.byteLength + (this.sorted?.byteLength ?? 0)
+    );
+  }
+
+  /** Gives back the spare room of the buffers (once the list is final, e.g. to be kept). */
+  compact(): void {
+    const n = this.count;
+    if (this.bytes.length > this.used) this.bytes = Buffer.from(this.bytes.subarray(0, this.used));
+    if (this.starts.length > n) {
+      this.starts = this.starts.slice(0, n);
+      this.ends = this.ends.slice(0, n);
+      this.values = this.values.slice(0, n);
+      this.times = this.times.slice(0, n);
+    }
+  }
+
+  /** The name of entry `i` (in insertion order). */
+  name(i: number): string {
+    return this.bytes.toString("utf8", this.starts[i], this.ends[i]);
+  }
+
+  /** The number stored with entry `i` (grep's per-file count). */
+  value(i: number): number {
+    return this.values[i] as number;
+  }
+
+  /** Sets the number stored with the entry added last. */
+  setLastValue(value: number): void {
+    this.values[this.count - 1] = value;
+  }
+
+  /** Entry indices newest first, ties by name in byte order; computed once. */
+  order(): Uint32Array {
+    if (!this.sorted) {
+      const { bytes, starts, ends, times: t } = this;
+      const order = new Uint32Array(this.count);
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      order.sort((a, b) => {
+        const ta = t[a] as number;
+        const tb = t[b] as number;
+        if (ta !== tb) return tb - ta;
+        // Name a (the source range) against name b (the target range).
+        return bytes.compare(bytes, starts[b], ends[b], starts[a], ends[a]);
+      });
+      this.sorted = order;
+    }
+    return this.sorted;
   }
 
   /**
@@ -35,14 +89,19 @@ export class MtimeList {
   add(name: string, absPath: string, raw?: Buffer, start = 0, end = 0): boolean {
     const st = statSync(absPath, NO_THROW);
     if (!st) return false;
+    this.addWithTime(st.mtimeMs, name, raw, start, end);
+    return true;
+  }
+
+  /** Records `name` (or the bytes `raw[start, end)`) with a known modification time. */
+  addWithTime(mtimeMs: number, name: string, raw?: Buffer, start = 0, end = 0): void {
     if (raw) {
       this.reserve(end - start);
       for (let i = start; i < end; i++) this.bytes[this.used++] = raw[i] as number;
-      this.record(this.used - (end - start), st.mtimeMs);
+      this.record(this.used - (end - start), mtimeMs);
     } else {
-      this.push(name, st.mtimeMs);
+      this.push(name, mtimeMs);
     }
-    return true;
   }
 
   push(name: string, mtimeMs: number): void {
@@ -62,17 +121,20 @@ export class MtimeList {
 
   private record(start: number, mtimeMs: number): void {
     const i = this.count;
-    if (i === this.times.length) {
+    if (i >= this.times.length) {
       this.starts = grow32(this.starts);
       this.ends = grow32(this.ends);
-      const t = new Float64Array(i * 2);
+      this.values = grow32(this.values);
+      const t = new Float64Array(Math.max(16, i * 2));
       t.set(this.times);
       this.times = t;
     }
     this.starts[i] = start;
     this.ends[i] = this.used;
     this.times[i] = mtimeMs;
+    this.values[i] = 0;
     this.count++;
+    this.sorted = undefined;
   }
 
   /**
@@ -118,7 +180,7 @@ export class MtimeList {
 }
 
 function grow32(a: Uint32Array): Uint32Array {
-  const g = new Uint32Array(a.length * 2);
+  const g = new Uint32Array(Math.max(16, a.length * 2));
   g.set(a);
   return g;
 }

@@ -43,8 +43,13 @@ export interface GrepArgsOptions {
   readonly typeGlobs: readonly string[] | undefined;
   /** Extra `--glob=!…` exclusions (deny patterns rg can prune). */
   readonly excludes: readonly string[];
-  /** The one file to search, as the caller gave it; undefined to search the working directory. */
-  readonly file: string | undefined;
+  /** Files to search, in this order; empty to walk the working directory. */
+  readonly paths: readonly string[];
+  /**
+   * Search `paths` one after the other, so each file's output comes in their order (rg's parallel
+   * search prints files in whatever order its threads finish them).
+   */
+  readonly inOrder: boolean;
 }
 
 /** rg's arguments for one grep call. */
@@ -75,8 +80,9 @@ export function grepArgs(o: GrepArgsOptions): string[] {
       }
       break;
   }
+  if (o.inOrder) args.push("--threads=1");
   args.push(`--regexp=${o.pattern}`);
-  if (o.file !== undefined) args.push("--", o.file);
+  if (o.paths.length > 0) args.push("--", ...o.paths);
   return args;
 }
 

@@ -15,10 +15,12 @@ function bundledRgPath(): Promise<string | undefined> {
   return bundled;
 }
 
-/** The ripgrep binary: `config.rgPath`, else BORIS_RG_PATH, else the one @vscode/ripgrep ships. */
+/**
+ * The ripgrep binary: `config.rgPath` (the configuration reads BORIS_RG_PATH into it), else the one
+ * @vscode/ripgrep ships.
+ */
 export async function resolveRgPath(config: ToolConfig): Promise<string> {
-  const configured = config.rgPath || process.env.BORIS_RG_PATH;
-  if (configured) return configured;
+  if (config.rgPath) return config.rgPath;
   const rg = await bundledRgPath();
   if (!rg) {
     throw new ToolError(

@@ -103,6 +103,19 @@ export class LinePager {
     this.stopAt = opts.headLimit > 0 ? opts.offset + opts.headLimit : Number.POSITIVE_INFINITY;
   }
 
+  /** Lines skipped before the first kept one. */
+  get offset(): number {
+    return this.opts.offset;
+  }
+
+  /**
+   * Takes lines before `index` (at most the offset) as already offered and skipped, so offering
+   * can start at line `index` of the output.
+   */
+  skipTo(index: number): void {
+    if (index > this.seen && index <= this.opts.offset) this.seen = index;
+  }
+
   /** Whether more lines could still be kept. */
   get full(): boolean {
     return this.cut || this.seen >= this.stopAt;
@@ -156,24 +169,4 @@ export class LinePager {
   text(): string {
     return this.lines.join("\n");
   }
-}
-
-/**
- * The note appended when the character cap cut a result: which lines are shown and how to get the
- * rest. `total` when known (sorted results are read whole).
- */
-export function cutNote(pager: LinePager, unit: string, narrow: string, total?: number): string {
-  const limit = SEARCH_OUTPUT_LIMIT.toLocaleString("en-US");
-  if (pager.cutInsideLine) {
-    const next = pager.lastShown;
-    return (
-      `[Output cut at ${limit} characters: ${unit.replace(/s$/, "")} ${pager.firstShown} alone is longer than that and ` +
-      `only its start is shown. Call again with offset=${next} to continue after it, or narrow the search (${narrow}).]`
-    );
-  }
-  const of = total !== undefined ? ` of ${total}` : "";
-  return (
-    `[Output cut at ${limit} characters: showing ${unit} ${pager.firstShown}-${pager.lastShown}${of}. ` +
-    `Call again with offset=${pager.lastShown} to see more, or narrow the search (${narrow}).]`
-  );
 }
