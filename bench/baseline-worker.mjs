@@ -3,7 +3,7 @@
 // like the servers are, so a ratio compares like with like: the same process start state, the same
 // pipe round trip, and not the bench process's own (larger) heap, which would slow its spawns.
 import { spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { open, readFile, rename, writeFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 
 /** Spawns `bash -c true` with its output piped, until it has exited and closed its pipes. */
@@ -35,11 +35,32 @@ async function readReplaceWrite(file, oldStr, newStr) {
   return "";
 }
 
+/**
+ * The floor of an edit that cannot tear the file (what str_replace promises, SPEC §3.4): read,
+ * replace, write a temp file in the same directory, fsync it, rename it over the file.
+ */
+async function readReplaceAtomic(file, oldStr, newStr) {
+  const text = await readFile(file, "utf8");
+  const at = text.indexOf(oldStr);
+  if (at === -1 || text.indexOf(oldStr, at + 1) !== -1) throw new Error(`${oldStr} is not unique in ${file}`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fh = await open(tmp, "wx", 0o644);
+  try {
+    await fh.writeFile(text.slice(0, at) + newStr + text.slice(at + oldStr.length));
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, file);
+  return "";
+}
+
 const ops = {
   echo: async () => "",
   bashTrue,
   readFromLine,
   readReplaceWrite,
+  readReplaceAtomic,
 };
 
 createInterface({ input: process.stdin }).on("line", async (line) => {

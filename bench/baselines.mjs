@@ -26,6 +26,7 @@ export function nodeStart() {
  *   bashTrue()                              Node spawning `bash -c true`, pipes read to the end
  *   readFromLine(file, line)                read the file whole, find the line, return the rest
  *   readReplaceWrite(file, oldStr, newStr)  a bare read-replace-write
+ *   readReplaceAtomic(file, oldStr, newStr) the same through a temp file, fsync and rename
  */
 export function startBaselineWorker() {
   const child = spawn(process.execPath, [path.join(here, "baseline-worker.mjs")], {
@@ -53,6 +54,7 @@ export function startBaselineWorker() {
     bashTrue: call("bashTrue"),
     readFromLine: call("readFromLine"),
     readReplaceWrite: call("readReplaceWrite"),
+    readReplaceAtomic: call("readReplaceAtomic"),
     close() {
       child.kill();
     },

@@ -12,6 +12,8 @@ export interface BorisOptions {
   readonly denyPatterns: readonly string[];
   readonly disabledTools: readonly ToolName[];
   readonly maxFileSize: number;
+  /** Largest image `view` returns as image content, bytes of the file. */
+  readonly maxImageSize: number;
   readonly requireViewBeforeEdit: boolean;
   readonly backgroundTaskTimeoutSeconds: number;
   readonly anthropicCompat: boolean;
@@ -187,6 +189,7 @@ export function parseOptions(input: ParseInput): ParseResult {
       denyPatterns: o.denyPatterns,
       disabledTools: [...new Set(o.disabledTools)],
       maxFileSize: o.maxFileSize,
+      maxImageSize: o.maxImageSize,
       requireViewBeforeEdit: o.requireViewBeforeEdit !== "false",
       backgroundTaskTimeoutSeconds: o.backgroundTaskTimeout,
       anthropicCompat: o.anthropicCompat,

@@ -119,6 +119,9 @@ export const optionsSchema = z.object({
   denyPatterns: z.array(nonEmpty("a glob pattern")).prefault([]),
   disabledTools: z.array(toolName).prefault([]),
   maxFileSize: size.prefault("10MB"),
+  // Its base64 (4/3 of it, 1,024,000 characters) fits the 1 MiB that Claude Desktop accepts per
+  // tool result, with room for the rest of the message; the Claude API takes up to 5 MiB of base64.
+  maxImageSize: size.prefault("750KB"),
   requireViewBeforeEdit: oneOf(["auto", "true", "false"] as const).prefault("auto"),
   backgroundTaskTimeout: seconds(true).prefault("0"),
   anthropicCompat: bool.prefault("false"),

@@ -13,6 +13,7 @@ export type OptionKey =
   | "denyPatterns"
   | "disabledTools"
   | "maxFileSize"
+  | "maxImageSize"
   | "requireViewBeforeEdit"
   | "backgroundTaskTimeout"
   | "anthropicCompat"
@@ -114,6 +115,15 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     valueName: "<size>",
     defaultText: "10MB",
     help: "size limit of view, create_file and grep (bytes or 512KB, 10MB, 1GB)",
+  },
+  {
+    key: "maxImageSize",
+    flag: "--max-image-size",
+    env: "BORIS_MAX_IMAGE_SIZE",
+    kind: "value",
+    valueName: "<size>",
+    defaultText: "750KB",
+    help: "largest image view returns as an image; clients drop bigger ones (Claude Desktop: 1 MB results)",
   },
   {
     key: "requireViewBeforeEdit",

@@ -21,6 +21,7 @@ describe("toolSettings", () => {
       defaultTimeoutMs: 2500,
       maxTimeoutMs: TOOL_DEFAULTS.maxTimeoutMs,
       maxFileSize: 10485760,
+      maxImageSize: 768000,
       requireViewBeforeEdit: false,
       anthropicCompat: false,
       rgPath: "/usr/bin/rg",

@@ -16,6 +16,8 @@ export interface ToolConfig {
   readonly progressIntervalMs: number;
   /** view / create_file / grep size limit, bytes. */
   readonly maxFileSize: number;
+  /** Largest image view returns as image content, bytes of the file (its base64 is 4/3 of that). */
+  readonly maxImageSize: number;
   /** Resolved from auto/true/false before the tools see it. */
   readonly requireViewBeforeEdit: boolean;
   /** Claude-tuned schemas (SPEC §3.8). */

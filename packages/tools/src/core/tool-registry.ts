@@ -129,17 +129,35 @@ export function invalidArguments(
   return errorResult(ErrorCode.INVALID_INPUT, formatInvalidInput(tool, error, args));
 }
 
+/** `view_range[0]`, `a.b`: an issue's path as the caller would write it. */
+function fieldName(path: readonly PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join("");
+}
+
+/** The value at an issue's path in the arguments (an array element, a nested field). */
+function valueAt(args: Record<string, unknown>, path: readonly PropertyKey[]): unknown {
+  let value: unknown = args;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
 /** Turns a zod failure into one INVALID_INPUT message that names the field and the fix. */
 export function formatInvalidInput(tool: string, error: z.ZodError, args: Record<string, unknown>): string {
   const parts = error.issues.slice(0, 3).map((issue) => {
-    const field = issue.path.length > 0 ? issue.path.join(".") : "(arguments)";
-    const top = issue.path[0];
-    const given = typeof top === "string" ? args[top] : undefined;
+    const field = issue.path.length > 0 ? fieldName(issue.path) : "(arguments)";
+    const given = valueAt(args, issue.path);
     if (issue.code === "invalid_type" && given === undefined && issue.path.length === 1) {
       return `missing required argument '${field}' (${issue.expected})`;
     }
     if (issue.code === "invalid_type") {
-      return `argument '${field}' must be ${issue.expected}, got ${describeType(given)}`;
+      const expected = issue.expected === "int" ? "an integer" : issue.expected;
+      const got = typeof given === "number" ? String(given) : describeType(given);
+      return `argument '${field}' must be ${expected}, got ${got}`;
     }
     return `argument '${field}': ${issue.message}`;
   });

@@ -88,7 +88,7 @@ describe("atomicWrite", () => {
 });
 
 /**
- * Compiles files/atomic-write.ts (and its one local import, scope/canonical-path.ts) to plain JS in `out`, so a separate node
+ * Compiles files/atomic-write.ts and its local imports to plain JS in `out`, so a separate node
  * process can run the real writer without a build step.
  */
 async function mkdirp(dir: string): Promise<string> {
@@ -99,8 +99,16 @@ async function mkdirp(dir: string): Promise<string> {
 async function compileWriter(out: string): Promise<string> {
   const src = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
   await writeFile(path.join(await mkdirp(out), "package.json"), '{ "type": "module" }');
-  for (const name of ["files/atomic-write", "scope/canonical-path"]) {
+  // The module and, transitively, every module it imports from this package.
+  const todo = ["files/atomic-write"];
+  for (const done = new Set<string>(); todo.length > 0; ) {
+    const name = todo.pop() as string;
+    if (done.has(name)) continue;
+    done.add(name);
     const source = await readFile(path.join(src, `${name}.ts`), "utf8");
+    for (const m of source.matchAll(/^import (?!type )[^;]*? from "(\.{1,2}\/[^"]+)\.js";/gm)) {
+      todo.push(path.posix.join(path.posix.dirname(name), m[1] as string));
+    }
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: {
         module: ts.ModuleKind.ESNext,

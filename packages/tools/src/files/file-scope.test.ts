@@ -31,6 +31,8 @@ beforeAll(async () => {
   await writeFile(path.join(outside, "secret.txt"), "outside secret\n");
   await symlink(outside, path.join(project, "escape"));
   await symlink(path.join(outside, "secret.txt"), path.join(project, "secret-link"));
+  await symlink(".env", path.join(project, "env-link"));
+  await symlink("src/main.ts", path.join(project, "main-link"));
 });
 afterAll(async () => {
   await removeDir(root);
@@ -121,8 +123,17 @@ describe("file tools inside a scope", () => {
     h = await connect(scoped(), project);
     const listing = okText(await h.call("view", { path: "." }));
     expect(listing.split("\n")[0]).toBe(`${project}/`);
-    expect(listing).not.toContain(".env");
-    expect(listing).toContain("  escape -> ");
+    expect(listing).not.toContain(".env\n");
     expect(listing).toContain("  src/");
+  });
+
+  it("a listing shows that a symlink leads out of the scope without naming where", async () => {
+    h = await connect(scoped(), project);
+    const listing = okText(await h.call("view", { path: "." }));
+    expect(listing).toContain("\n  escape -> (outside the allowed directories)\n");
+    expect(listing).toContain("\n  secret-link -> (outside the allowed directories)\n");
+    expect(listing).toContain("\n  env-link -> (a denied path)\n");
+    expect(listing).toContain("\n  main-link -> src/main.ts\n");
+    expect(listing).not.toContain(outside);
   });
 });

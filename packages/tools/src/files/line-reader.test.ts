@@ -28,12 +28,25 @@ function reference(content: Buffer, first: number, last: number): { lines: strin
   return { lines, total: all.length };
 }
 
-async function window(content: Buffer, first: number, last: number, chunkBytes: number, countAll = true) {
+async function window(
+  content: Buffer,
+  first: number,
+  last: number,
+  chunkBytes: number,
+  countAll = true,
+  maxBytes?: number,
+) {
   const p = path.join(dir, "f.txt");
   await writeFile(p, content);
   const fh = await open(p, "r");
   try {
-    return await readLineWindow(fh, { first, last, countAll, chunkBytes });
+    return await readLineWindow(fh.fd, {
+      first,
+      last,
+      countAll,
+      chunkBytes,
+      ...(maxBytes ? { maxBytes } : {}),
+    });
   } finally {
     await fh.close();
   }
@@ -77,15 +90,28 @@ describe("readLineWindow", () => {
       const chunk = sizes[Math.floor(rand() * sizes.length)] as number;
       const got = await window(content, first, last, chunk);
       const want = reference(content, first, last);
-      expect({ round, ...got }).toEqual({ round, lines: want.lines, totalLines: want.total });
+      expect({ round, ...got }).toEqual({
+        round,
+        lines: want.lines,
+        totalLines: want.total,
+        cutAtMaxBytes: false,
+      });
     }
   });
 
   it("stops early without countAll, and then does not know the total", async () => {
     const content = Buffer.from("1\n2\n3\n4\n5\n");
-    expect(await window(content, 2, 3, 2, false)).toEqual({ lines: ["2", "3"], totalLines: undefined });
+    expect(await window(content, 2, 3, 2, false)).toEqual({
+      lines: ["2", "3"],
+      totalLines: undefined,
+      cutAtMaxBytes: false,
+    });
     // Reaching the end while still collecting reveals the total anyway.
-    expect(await window(content, 4, 100, 2, false)).toEqual({ lines: ["4", "5"], totalLines: 5 });
+    expect(await window(content, 4, 100, 2, false)).toEqual({
+      lines: ["4", "5"],
+      totalLines: 5,
+      cutAtMaxBytes: false,
+    });
   });
 
   it("counts lines as newlines plus an unterminated last line", async () => {
@@ -100,5 +126,21 @@ describe("readLineWindow", () => {
     const { lines, totalLines } = await window(content, 1, 2, 65536);
     expect(totalLines).toBe(2);
     expect(lines).toEqual([`${"é".repeat(2000)}... [truncated, 3000000 chars total]`, "next"]);
+  });
+
+  it("reads no further than maxBytes and says it stopped there", async () => {
+    const content = Buffer.from("1\n2\n3\n4\n5\n");
+    // 5 bytes: "1\n2\n3" — the cut line counts as the last one.
+    expect(await window(content, 1, 100, 2, true, 5)).toEqual({
+      lines: ["1", "2", "3"],
+      totalLines: 3,
+      cutAtMaxBytes: true,
+    });
+    expect(await window(content, 1, 100, 64, true, 10)).toEqual({
+      lines: ["1", "2", "3", "4", "5"],
+      totalLines: 5,
+      cutAtMaxBytes: true,
+    });
+    expect((await window(content, 1, 100, 64, true, 11)).cutAtMaxBytes).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
-import type { FileHandle } from "node:fs/promises";
-import { MAX_LINE_CHARS } from "./file-common.js";
+import { readFd } from "../scope/fd-io.js";
+import { MAX_LINE_CHARS } from "./text-format.js";
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -22,6 +22,8 @@ export interface LineWindowOptions {
   /** Keep counting lines after `last` so `totalLines` is known (newlines only, no strings built). */
   readonly countAll: boolean;
   readonly signal?: AbortSignal;
+  /** Bytes read at most (from the start): a file growing while it is read is read up to this. */
+  readonly maxBytes?: number;
   /** For tests: read granularity. */
   readonly chunkBytes?: number;
 }
@@ -29,8 +31,10 @@ export interface LineWindowOptions {
 export interface LineWindow {
   /** The wanted lines that exist: without line terminators, a leading BOM or a trailing CR; over-long ones clipped. */
   readonly lines: string[];
-  /** Lines in the file, when the read reached its end (always with `countAll`). */
+  /** Lines in the file, when the read reached its end or `maxBytes` (always with `countAll`). */
   readonly totalLines: number | undefined;
+  /** The read stopped at `maxBytes` rather than at the end of the file (there may be more). */
+  readonly cutAtMaxBytes: boolean;
 }
 
 /**
@@ -38,19 +42,20 @@ export interface LineWindow {
  * one pass with a fixed buffer rather than the whole file in memory. A file's line count is the
  * number of newlines, plus one for a last line without a newline (as `wc -l` would, plus that line).
  */
-export async function readLineWindow(fh: FileHandle, options: LineWindowOptions): Promise<LineWindow> {
+export async function readLineWindow(fd: number, options: LineWindowOptions): Promise<LineWindow> {
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
   const buf = spare && spare.length === chunkBytes ? spare : Buffer.allocUnsafe(chunkBytes);
   if (buf === spare) spare = undefined;
   try {
-    return await scanLines(fh, buf, options);
+    return await scanLines(fd, buf, options);
   } finally {
     if (chunkBytes === CHUNK_BYTES) spare = buf;
   }
 }
 
-async function scanLines(fh: FileHandle, buf: Buffer, options: LineWindowOptions): Promise<LineWindow> {
+async function scanLines(fd: number, buf: Buffer, options: LineWindowOptions): Promise<LineWindow> {
   const { first, last, countAll, signal } = options;
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   const chunkBytes = buf.length;
   const lines: string[] = [];
 
@@ -106,9 +111,14 @@ async function scanLines(fh: FileHandle, buf: Buffer, options: LineWindowOptions
 
   let position = 0;
   let done = false;
+  let cutAtMaxBytes = false;
   while (!done) {
     if (signal?.aborted) throw signal.reason ?? new Error("aborted");
-    const { bytesRead } = await fh.read(buf, 0, chunkBytes, position);
+    if (position >= maxBytes) {
+      cutAtMaxBytes = true;
+      break;
+    }
+    const bytesRead = await readFd(fd, buf, 0, Math.min(chunkBytes, maxBytes - position), position);
     if (bytesRead === 0) break;
     position += bytesRead;
     const chunk = buf.subarray(0, bytesRead);
@@ -132,10 +142,10 @@ async function scanLines(fh: FileHandle, buf: Buffer, options: LineWindowOptions
       }
     }
   }
-  if (done) return { lines, totalLines: undefined };
+  if (done) return { lines, totalLines: undefined, cutAtMaxBytes };
   if (lineHasBytes) {
     if (lineNo >= first && lineNo <= last) finishLine();
-    return { lines, totalLines: lineNo };
+    return { lines, totalLines: lineNo, cutAtMaxBytes };
   }
-  return { lines, totalLines: lineNo - 1 };
+  return { lines, totalLines: lineNo - 1, cutAtMaxBytes };
 }

@@ -3,9 +3,11 @@ import { ErrorCode, ToolError } from "../core/errors.js";
 import type { ToolConfig } from "../core/tool-config.js";
 import { defineTool, type ToolDefinition } from "../core/tool-registry.js";
 import { createFile } from "./create-file.js";
-import { COMPAT_NAMES, formatSize } from "./file-common.js";
 import { strReplace } from "./str-replace.js";
-import { DEFAULT_VIEW_LINES, pathField, viewPath, viewRangeField } from "./view.js";
+import { formatSize } from "./text-format.js";
+import { pathField, viewRangeField } from "./tool-fields.js";
+import { DEFAULT_VIEW_LINES, viewPath } from "./view.js";
+import { COMPAT_NAMES } from "./view-before-edit.js";
 
 export const EDITOR_COMMANDS = ["view", "str_replace", "create"] as const;
 
@@ -60,7 +62,7 @@ export function strReplaceEditorTool(config: ToolConfig): ToolDefinition {
     handler: async (args, ctx) => {
       switch (args.command) {
         case "view":
-          return viewPath(ctx, args.path, args.view_range);
+          return viewPath(ctx, { path: args.path, view_range: args.view_range });
         case "str_replace":
           if (args.old_str === undefined)
             throw missing("str_replace", "old_str", "the exact text to replace");
@@ -73,7 +75,7 @@ export function strReplaceEditorTool(config: ToolConfig): ToolDefinition {
         case "create":
           if (args.file_text === undefined)
             throw missing("create", "file_text", "the content of the new file");
-          return createFile(ctx, COMPAT_NAMES, args.path, args.file_text);
+          return createFile(ctx, COMPAT_NAMES, { path: args.path, content: args.file_text });
         default: {
           const unsupported =
             args.command === "insert" || args.command === "undo_edit"

@@ -253,25 +253,6 @@ describe("str_replace", () => {
     expect((await readdir(dir)).filter((f) => f.includes("boris-tmp"))).toEqual([]);
   });
 
-  it("serialises concurrent edits of one file in a session: none is lost", async () => {
-    h = await connect(testConfig(), dir);
-    const count = 25;
-    const p = await viewed(Array.from({ length: count }, (_, i) => `slot ${i}: empty\n`).join(""));
-    const results = await Promise.all(
-      Array.from({ length: count }, (_, i) =>
-        h.call("str_replace", {
-          path: p,
-          old_str: `slot ${i}: empty`,
-          new_str: `slot ${i}: filled by call ${i}`,
-        }),
-      ),
-    );
-    for (const r of results) okText(r);
-    expect(await readFile(p, "utf8")).toBe(
-      Array.from({ length: count }, (_, i) => `slot ${i}: filled by call ${i}\n`).join(""),
-    );
-  });
-
   it("refuses binary and non-UTF-8 files", async () => {
     h = await connect(testConfig(), dir);
     const bin = await viewed(Buffer.from("abc\0def"));

@@ -1,32 +1,32 @@
 import type { Stats } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { ErrorCode, ioError, ToolError, textResult } from "../core/errors.js";
 import { noteFileWritten } from "../core/file-writes.js";
 import type { ToolConfig } from "../core/tool-config.js";
 import { defineTool, type ToolContext, type ToolDefinition } from "../core/tool-registry.js";
-import { atomicWrite } from "./atomic-write.js";
-import {
-  assertOpen,
-  checkViewed,
-  clipLine,
-  type FileToolNames,
-  formatSize,
-  numberLine,
-  recordViewed,
-  resolveInScope,
-  STANDARD_NAMES,
-  tooLarge,
-} from "./file-common.js";
-import { looksBinary, SNIFF_BYTES } from "./file-kind.js";
+import { openDirInScope, type ScopedDir } from "../scope/scoped-dir.js";
+import type { ScopedFile } from "../scope/scoped-open.js";
+import { TempFile } from "./atomic-write.js";
+import { giveBackReadBuffer, readUpTo, takeReadBuffer } from "./bounded-read.js";
+import { accessDenied, assertOpen, openScoped, resolveInScope } from "./file-access.js";
 import { withPathLock } from "./path-lock.js";
-import { pathField } from "./view.js";
+import { tooLarge } from "./size-limits.js";
+import {
+  type AppliedEdit,
+  applyPlan,
+  decodeText,
+  editSnippet,
+  type MatchPlan,
+  matchPlan,
+} from "./text-edit.js";
+import { formatSize } from "./text-format.js";
+import { pathField, type StrReplaceRequest } from "./tool-fields.js";
+import { checkViewed, type FileToolNames, recordViewed, STANDARD_NAMES } from "./view-before-edit.js";
+import { recheckTarget } from "./write-recheck.js";
 
-/** Unchanged lines shown above and below an edit in the confirmation. */
-export const SNIPPET_CONTEXT_LINES = 4;
-
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+export { SNIPPET_CONTEXT_LINES } from "./text-edit.js";
 
 const strReplaceSchema = z.object({
   path: pathField,
@@ -43,195 +43,200 @@ const strReplaceSchema = z.object({
     .describe("Replace every occurrence instead of requiring exactly one."),
 });
 
-export interface StrReplaceArgs {
-  readonly path: string;
-  readonly old_str: string;
-  readonly new_str: string;
-  readonly replace_all: boolean;
-}
-
-/** A text file as edited: the UTF-8 BOM is kept aside and written back untouched. */
-interface DecodedText {
-  readonly bom: boolean;
-  readonly text: string;
-}
-
-function decodeText(raw: Buffer, given: string): DecodedText {
-  if (looksBinary(raw.subarray(0, SNIFF_BYTES))) {
-    throw new ToolError(
-      ErrorCode.INVALID_INPUT,
-      `${given} is a binary file; str_replace edits text files only. Change it with bash if you must.`,
-    );
-  }
-  const bom = raw.subarray(0, 3).equals(UTF8_BOM);
-  const body = bom ? raw.subarray(3) : raw;
-  const text = body.toString("utf8");
-  // Writing back decoded text would replace invalid sequences everywhere in the file.
-  if (Buffer.byteLength(text) !== body.length || !Buffer.from(text, "utf8").equals(body)) {
-    throw new ToolError(
-      ErrorCode.INVALID_INPUT,
-      `${given} is not valid UTF-8 text; editing it as text would corrupt other bytes. Change it with bash instead.`,
-    );
-  }
-  return { bom, text };
-}
-
-function countOccurrences(text: string, needle: string): number {
-  let count = 0;
-  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) count++;
-  return count;
-}
-
-const toCrlf = (s: string): string => s.replace(/\r?\n/g, "\r\n");
-const toLf = (s: string): string => s.replace(/\r\n/g, "\n");
-
-/**
- * The (old, new) pair to apply. In a CRLF file the model's `\n` means `\r\n`, both in what it
- * searches for and in what it writes; a file with mixed endings is matched as written first.
- */
-function matchPlan(
-  text: string,
-  oldStr: string,
-  newStr: string,
-): { old: string; new: string; count: number } {
-  const crlfCount = countOccurrences(text, "\r\n");
-  const lfOnly = countOccurrences(text, "\n") - crlfCount;
-  const crlfFile = crlfCount > 0 && crlfCount >= lfOnly;
-  const candidates: [string, string][] = crlfFile
-    ? [
-        [toCrlf(oldStr), toCrlf(newStr)],
-        [oldStr, toCrlf(newStr)],
-      ]
-    : [[oldStr, newStr]];
-  if (!crlfFile && crlfCount > 0) candidates.push([toCrlf(oldStr), toCrlf(newStr)]);
-  if (!crlfFile && oldStr.includes("\r\n")) candidates.push([toLf(oldStr), toLf(newStr)]);
-  for (const [o, n] of candidates) {
-    const count = countOccurrences(text, o);
-    if (count > 0) return { old: o, new: n, count };
-  }
-  return { old: oldStr, new: newStr, count: 0 };
-}
-
-function lineOf(text: string, index: number): number {
-  let line = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && i < index; i = text.indexOf("\n", i + 1)) line++;
-  return line;
-}
-
-/** The edited region plus a few lines either side, numbered like `cat -n`. */
-function snippet(
-  text: string,
-  firstLine: number,
-  lastLine: number,
-): { body: string; from: number; to: number } {
-  const lines = text.split("\n");
-  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
-  const from = Math.max(1, firstLine - SNIPPET_CONTEXT_LINES);
-  const to = Math.min(lines.length, lastLine + SNIPPET_CONTEXT_LINES);
-  const out: string[] = [];
-  for (let n = from; n <= to; n++) {
-    out.push(numberLine(n, clipLine((lines[n - 1] ?? "").replace(/\r$/, ""))));
-  }
-  return { body: out.join("\n"), from, to };
-}
-
 /** Shared by `str_replace` and `str_replace_editor` (command "str_replace"). */
 export async function strReplace(
   ctx: ToolContext,
   names: FileToolNames,
-  args: StrReplaceArgs,
+  request: StrReplaceRequest,
 ): Promise<CallToolResult> {
   assertOpen(ctx.session);
-  const given = args.path;
-  if (args.old_str === "") {
+  if (request.old_str === "") {
     throw new ToolError(
       ErrorCode.INVALID_INPUT,
       "old_str is empty; pass the exact text to replace (to write a whole file, use create_file).",
     );
   }
-  if (args.old_str === args.new_str) {
+  if (request.old_str === request.new_str) {
     throw new ToolError(
       ErrorCode.INVALID_INPUT,
       "old_str and new_str are identical, so there is nothing to change.",
     );
   }
-  const canonical = await resolveInScope(ctx, given);
-  return withPathLock(ctx.session, canonical, async () => {
-    let st: Stats;
+  // Opened under the lock: an edit queued behind another one of the same file reads its result.
+  const canonical = await resolveInScope(ctx, request.path);
+  return withPathLock(canonical, async () => {
+    const file = await openForEdit(ctx, request.path, canonical);
     try {
-      st = await stat(canonical);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException)?.code === "ENOENT") {
-        throw new ToolError(
-          ErrorCode.PATH_NOT_FOUND,
-          `${given} does not exist. Check the path (relative paths resolve against the current working directory), or use create_file to create a new file.`,
-        );
-      }
-      throw ioError("stat", given, err);
+      return await editFile(ctx, names, request, file);
+    } finally {
+      file.close();
     }
-    if (st.isDirectory()) {
-      throw new ToolError(ErrorCode.INVALID_INPUT, `${given} is a directory; str_replace edits a file.`);
-    }
-    if (!st.isFile()) {
+  });
+}
+
+async function openForEdit(ctx: ToolContext, given: string, resolved: string): Promise<ScopedFile> {
+  let file: ScopedFile;
+  try {
+    file = await openScoped(ctx, given, resolved);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException)?.code === "ENOENT") {
       throw new ToolError(
-        ErrorCode.IO_ERROR,
-        `${given} is not a regular file; str_replace edits regular files only.`,
+        ErrorCode.PATH_NOT_FOUND,
+        `${given} does not exist. Check the path (relative paths resolve against the current working directory), or use create_file to create a new file.`,
       );
     }
-    const limit = ctx.config.maxFileSize;
-    if (st.size > limit) throw tooLarge(given, st.size, limit, "Edit it with bash (e.g. sed) instead.");
-    checkViewed(ctx, names, canonical, given, st, "edit");
+    if (err instanceof ToolError) throw err;
+    throw ioError("stat", given, err);
+  }
+  const st = file.stats;
+  if (st.isFile()) return file;
+  file.close();
+  if (st.isDirectory()) {
+    throw new ToolError(ErrorCode.INVALID_INPUT, `${given} is a directory; str_replace edits a file.`);
+  }
+  throw new ToolError(
+    ErrorCode.IO_ERROR,
+    `${given} is not a regular file; str_replace edits regular files only.`,
+  );
+}
 
+/** Where the edit is written: the checked directory and a temp file in it. */
+interface PreparedWrite {
+  readonly dir: ScopedDir;
+  readonly temp: TempFile;
+}
+
+/** Opens the file's (real) directory in scope and creates the temp file, while the file is read. */
+async function prepareWrite(
+  ctx: ToolContext,
+  real: string,
+  given: string,
+  mode: number,
+): Promise<PreparedWrite> {
+  const opened = await openDirInScope(ctx.config.pathScope, path.dirname(real), given);
+  if (!opened.ok) throw accessDenied(opened.reason);
+  try {
+    return { dir: opened.dir, temp: await TempFile.create(opened.dir, path.basename(real), mode) };
+  } catch (err) {
+    await opened.dir.close().catch(() => {});
+    throw err;
+  }
+}
+
+/** The edit of `raw` as pieces to write, or the reason there is nothing to write. */
+function applyEdit(
+  raw: Buffer,
+  request: StrReplaceRequest,
+  limit: number,
+): { edit: AppliedEdit; plan: MatchPlan } {
+  const given = request.path;
+  const decoded = decodeText(raw, given);
+  const plan = matchPlan(decoded.body, request.old_str, request.new_str);
+  if (plan.count === 0) {
+    throw new ToolError(
+      ErrorCode.STR_REPLACE_NOT_FOUND,
+      `old_str was not found in ${given}. It must match the file exactly, including whitespace, indentation and line breaks; view the file and copy the text from it.`,
+    );
+  }
+  if (plan.count > 1 && !request.replace_all) {
+    throw new ToolError(
+      ErrorCode.STR_REPLACE_AMBIGUOUS,
+      `old_str occurs ${plan.count} times in ${given}. Add surrounding lines to old_str so it matches exactly one place, or pass replace_all: true to replace all ${plan.count}.`,
+    );
+  }
+  const edit = applyPlan(decoded, plan, request.replace_all);
+  if (edit.size > limit) {
+    throw tooLarge(`the edited ${given}`, edit.size, limit, "Make a smaller change, or split the file.");
+  }
+  return { edit, plan };
+}
+
+/**
+ * Reads, edits and rewrites the opened file; runs under the file's edit lock. The directory and
+ * temp file are prepared while the file is read (they do not depend on its content), so the edit
+ * costs about as many filesystem round trips as a bare read plus atomic write.
+ */
+async function editFile(
+  ctx: ToolContext,
+  names: FileToolNames,
+  request: StrReplaceRequest,
+  file: ScopedFile,
+): Promise<CallToolResult> {
+  const given = request.path;
+  const limit = ctx.config.maxFileSize;
+  const { path: real, stats: st } = file;
+  if (st.size > limit) throw tooLarge(given, st.size, limit, "Edit it with bash (e.g. sed) instead.");
+  checkViewed(ctx, names, real, given, st, "edit");
+  // Settled here, consumed below: a failed read must not leave a rejection unhandled.
+  const prepared = prepareWrite(ctx, real, given, st.mode).then(
+    (write) => ({ write }),
+    (error: unknown) => ({ error }),
+  );
+  let write: PreparedWrite | undefined;
+  let committed = false;
+  const buffer = takeReadBuffer(st.size + 1);
+  try {
     let raw: Buffer;
     try {
-      raw = await readFile(canonical);
+      raw = await readUpTo(file.fd, limit + 1, st.size, buffer);
     } catch (err) {
       throw ioError("read", given, err);
     }
-    const { bom, text } = decodeText(raw, given);
-    const plan = matchPlan(text, args.old_str, args.new_str);
-    if (plan.count === 0) {
-      throw new ToolError(
-        ErrorCode.STR_REPLACE_NOT_FOUND,
-        `old_str was not found in ${given}. It must match the file exactly, including whitespace, indentation and line breaks; view the file and copy the text from it.`,
-      );
+    // The rest works from the bytes read; the descriptor can go while it does.
+    file.close();
+    if (raw.length > limit) throw tooLarge(given, raw.length, limit, "Edit it with bash (e.g. sed) instead.");
+    const { edit, plan } = applyEdit(raw, request, limit);
+    const ready = await prepared;
+    if ("error" in ready) {
+      throw ready.error instanceof ToolError ? ready.error : ioError("write", given, ready.error);
     }
-    if (plan.count > 1 && !args.replace_all) {
-      throw new ToolError(
-        ErrorCode.STR_REPLACE_AMBIGUOUS,
-        `old_str occurs ${plan.count} times in ${given}. Add surrounding lines to old_str so it matches exactly one place, or pass replace_all: true to replace all ${plan.count}.`,
-      );
-    }
-    const at = text.indexOf(plan.old);
-    const edited = args.replace_all
-      ? text.split(plan.old).join(plan.new)
-      : text.slice(0, at) + plan.new + text.slice(at + plan.old.length);
-    const bytes = bom ? Buffer.concat([UTF8_BOM, Buffer.from(edited, "utf8")]) : Buffer.from(edited, "utf8");
-    if (bytes.length > limit) {
-      throw tooLarge(`the edited ${given}`, bytes.length, limit, "Make a smaller change, or split the file.");
-    }
+    write = ready.write;
+    const { dir } = write;
+    const name = path.basename(real);
+    committed = true;
+    let written: Stats;
     try {
-      const written = await atomicWrite(canonical, bytes, { mode: st.mode, uid: st.uid, gid: st.gid });
-      // What this session wrote counts as seen: the next edit needs no new view.
-      recordViewed(ctx.session, canonical, written.stats);
-      noteFileWritten(ctx.config);
+      written = await write.temp.commit(edit.pieces, {
+        mode: st.mode,
+        uid: st.uid,
+        gid: st.gid,
+        beforeRename: () =>
+          recheckTarget(ctx, dir, name, {
+            given,
+            names,
+            action: "edit",
+            expected: st,
+            requireUnchanged: true,
+          }),
+      });
     } catch (err) {
-      throw ioError("write", given, err);
+      throw err instanceof ToolError ? err : ioError("write", given, err);
     }
+    // What this session wrote counts as seen: the next edit needs no new view.
+    recordViewed(ctx.session, real, written);
+    noteFileWritten(ctx.config);
+    return confirmation(request, edit, plan);
+  } finally {
+    // The pieces written are views of the read buffer: it is free again only now.
+    giveBackReadBuffer(buffer);
+    if (!write) {
+      const ready = await prepared;
+      write = "write" in ready ? ready.write : undefined;
+    }
+    if (write && !committed) await write.temp.discard();
+    await write?.dir.close().catch(() => {});
+  }
+}
 
-    const firstLine = lineOf(edited, at);
-    // A replacement ending in a newline ends on the line before the one that follows it.
-    const newLines = countOccurrences(plan.new, "\n") - (plan.new.endsWith("\n") ? 1 : 0);
-    const lastLine = firstLine + Math.max(newLines, 0);
-    const shown = snippet(edited, firstLine, lastLine);
-    const what = args.replace_all
-      ? `replaced ${plan.count} occurrence${plan.count === 1 ? "" : "s"}`
-      : "replaced 1 occurrence";
-    const where = args.replace_all && plan.count > 1 ? " (around the first replacement)" : "";
-    return textResult(
-      `Edited ${given}: ${what} (now ${formatSize(bytes.length)}). Lines ${shown.from}-${shown.to}${where}:\n${shown.body}`,
-    );
-  });
+function confirmation(request: StrReplaceRequest, edit: AppliedEdit, plan: MatchPlan): CallToolResult {
+  const shown = editSnippet(edit.window, edit.at, plan.new, edit.windowFirstLine);
+  const what = request.replace_all
+    ? `replaced ${plan.count} occurrence${plan.count === 1 ? "" : "s"}`
+    : "replaced 1 occurrence";
+  const where = request.replace_all && plan.count > 1 ? " (around the first replacement)" : "";
+  return textResult(
+    `Edited ${request.path}: ${what} (now ${formatSize(edit.size)}). Lines ${shown.from}-${shown.to}${where}:\n${shown.body}`,
+  );
 }
 
 export function strReplaceTool(config: ToolConfig): ToolDefinition {

@@ -6,7 +6,10 @@ import { canonicalize, canonicalizeSync, LinkLoopError } from "./canonical-path.
 export type ScopedPath =
   | { readonly ok: true; readonly path: string }
   /** `reason` is a complete sentence, ready for `[ACCESS_DENIED] ${reason}`. */
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; readonly why: DenialKind };
+
+/** Why a path was refused: outside every allow dir, matching a deny pattern, or not resolvable. */
+export type DenialKind = "outside" | "denied" | "unresolvable";
 
 /**
  * Path scoping for file tools (SPEC §5). `resolve` canonicalises (relative → cwd, `..` removed,
@@ -17,6 +20,13 @@ export interface PathScope {
   resolve(path: string, cwd: string): Promise<ScopedPath>;
   /** Whether an already canonical absolute path is in scope (for paths a search reports). */
   isAllowed(canonicalPath: string): boolean;
+  /**
+   * Judges an already canonical path (the real path of an opened descriptor, a symlink's target) as
+   * `resolve` would, naming it as `shown` in the reason.
+   */
+  check(canonicalPath: string, shown: string): ScopedPath;
+  /** No allow dirs and no deny patterns: every path is in scope. */
+  readonly unrestricted: boolean;
   readonly allowDirs: readonly string[];
   readonly denyPatterns: readonly string[];
 }
@@ -86,15 +96,38 @@ export function createPathScope(options: PathScopeOptions = {}): PathScope {
     return `${shown} is denied by the deny patterns ${denyPatterns.join(", ")}.`;
   };
 
+  const judge = (canonical: string, lexical: string, shown: string): ScopedPath => {
+    // Deny is checked on the name as written too: a symlink called .env is still ".env".
+    for (const candidate of lexical === canonical ? [canonical] : [lexical, canonical]) {
+      if (denied(candidate)) return { ok: false, why: "denied", reason: denyReason(shown, candidate) };
+    }
+    if (!inAllowed(canonical)) {
+      return {
+        ok: false,
+        why: "outside",
+        reason: `${shown} is outside the allowed directories: ${allowDirs.join(", ")}. Use a path inside one of them.`,
+      };
+    }
+    return { ok: true, path: canonical };
+  };
+
   return {
     allowDirs,
     denyPatterns,
+    unrestricted: allowDirs.length === 0 && denyPatterns.length === 0,
     isAllowed(canonicalPath: string): boolean {
       return inAllowed(canonicalPath) && !denied(canonicalPath);
     },
+    check(canonicalPath: string, shown: string): ScopedPath {
+      return judge(canonicalPath, canonicalPath, shown);
+    },
     async resolve(given: string, cwd: string): Promise<ScopedPath> {
       if (given.includes("\0")) {
-        return { ok: false, reason: "the path contains a NUL character; pass a plain file path." };
+        return {
+          ok: false,
+          why: "unresolvable",
+          reason: "the path contains a NUL character; pass a plain file path.",
+        };
       }
       const lexical = path.resolve(cwd, given);
       let canonical: string;
@@ -105,20 +138,10 @@ export function createPathScope(options: PathScopeOptions = {}): PathScope {
           err instanceof LinkLoopError || (err as NodeJS.ErrnoException)?.code === "ELOOP"
             ? "too many levels of symbolic links"
             : ((err as Error)?.message ?? String(err));
-        return { ok: false, reason: `${given} cannot be resolved: ${why}.` };
+        return { ok: false, why: "unresolvable", reason: `${given} cannot be resolved: ${why}.` };
       }
       const shown = canonical === given ? given : `${given} (resolves to ${canonical})`;
-      // Deny is checked on the name as written too: a symlink called .env is still ".env".
-      for (const candidate of lexical === canonical ? [canonical] : [lexical, canonical]) {
-        if (denied(candidate)) return { ok: false, reason: denyReason(shown, candidate) };
-      }
-      if (!inAllowed(canonical)) {
-        return {
-          ok: false,
-          reason: `${shown} is outside the allowed directories: ${allowDirs.join(", ")}. Use a path inside one of them.`,
-        };
-      }
-      return { ok: true, path: canonical };
+      return judge(canonical, lexical, shown);
     },
   };
 }

@@ -21,6 +21,7 @@ export function testConfig(overrides: Partial<ToolConfig> = {}): ToolConfig {
     outputLimit: 30_000,
     progressIntervalMs: 50,
     maxFileSize: 10 * 1024 * 1024,
+    maxImageSize: 768_000,
     requireViewBeforeEdit: true,
     anthropicCompat: false,
     disabledTools: new Set(),
