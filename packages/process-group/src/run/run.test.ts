@@ -182,14 +182,15 @@ describe("ending a run", () => {
     expect(isGone(run.pid)).toBe(true);
   });
 
-  it("closeOutput makes a writer fail with EPIPE", async () => {
+  it("closeOutput makes a writer fail instead of blocking", async () => {
     const status = join(dir, "yes-status");
     const run = bash(`yes; echo $? > ${status}`, { outputLimit: 0, drainMs: undefined });
     await waitFor(() => run.stdout.totalLength > 0 || procStat(run.pid) !== undefined);
     run.closeOutput();
     const result = await run.result;
+    // `yes` never ends by itself: it ended because its writes failed, by SIGPIPE (141) or, when our
+    // end was closed with data still unread, ECONNRESET (1); nothing killed it.
     expect(result.reason).toBe("exited");
-    // 128 + SIGPIPE: `yes` died writing to the closed pipe.
-    expect(readFileSync(status, "utf8")).toBe("141\n");
+    expect(["141\n", "1\n"]).toContain(readFileSync(status, "utf8"));
   });
 });
