@@ -21,3 +21,10 @@ export {
 } from "./processes.js";
 export { COMPAT_TOOLS, STANDARD_TOOLS } from "./tool-names.js";
 export { waitFor, waitUntil } from "./wait.js";
+export {
+  cgroupOf,
+  daemonPids,
+  markerValuesOf,
+  UNMARKED_DAEMONS,
+  unmarkedDaemonsScript,
+} from "./unmarked-daemons.js";
