@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isRunning, Leftovers, markedPids, procStat, readPids, waitFor } from "@boris-mcp/test-support";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Containment, defaultContainment } from "./containment/containment.js";
 import { SessionRegistry } from "./registry.js";
 import { Session } from "./session.js";
 import { startBash, TRAP_TERM, waitForOutput } from "./test-helpers.js";
@@ -16,8 +17,16 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// Each case runs with the containment this machine gives (a cgroup per session where cgroup v2 is
+// writable) and with the marker alone, as elsewhere.
+const CONTAINMENTS = [
+  { name: defaultContainment().kind, containment: defaultContainment() },
+  { name: "marker only", containment: Containment.marker("off") },
+];
+let containment = defaultContainment();
+
 function newSession(graceMs: number): Session {
-  const session = new Session({ workdir: dir, graceMs });
+  const session = new Session({ workdir: dir, graceMs, containment });
   sessions.push(session);
   return session;
 }
@@ -55,8 +64,10 @@ interface Escapees {
 
 /** A `setsid` daemon and a `setpgid` child, both recording TERM, started by a task of `session`. */
 async function startEscapees(session: Session, name: string): Promise<Escapees> {
-  const daemonLog = join(dir, `${name}-daemon.log`);
-  const leaverLog = join(dir, `${name}-leaver.log`);
+  // Each case (and containment) its own logs.
+  const unique = `${name}-${containment.kind}-${sessions.length}-${Date.now()}`;
+  const daemonLog = join(dir, `${unique}-daemon.log`);
+  const leaverLog = join(dir, `${unique}-leaver.log`);
   const task = startBash(
     session,
     `setsid perl ${RECORDER} ${daemonLog} setsid & sleep 0.2; perl ${RECORDER} ${leaverLog} setpgid & wait`,
@@ -72,7 +83,11 @@ async function startEscapees(session: Session, name: string): Promise<Escapees> 
   return { daemon: daemon!, daemonLog, leaver: leaver!, leaverLog };
 }
 
-describe("Session.close and escaped processes", () => {
+describe.each(CONTAINMENTS)("Session.close and escaped processes ($name)", (c) => {
+  beforeEach(() => {
+    containment = c.containment;
+  });
+
   it("sends TERM to setsid and setpgid escapees at the start of close, not after the grace", async () => {
     const s = newSession(60_000);
     const stubborn = startBash(s, TRAP_TERM, leftovers);
@@ -106,7 +121,11 @@ describe("Session.close and escaped processes", () => {
   });
 });
 
-describe("killNow", () => {
+describe.each(CONTAINMENTS)("killNow ($name)", (c) => {
+  beforeEach(() => {
+    containment = c.containment;
+  });
+
   it("kills every process of the session at once and resolves when they are gone", async () => {
     // A grace longer than the test's timeout: resolving at all shows nothing waited for it.
     const s = newSession(60_000);
