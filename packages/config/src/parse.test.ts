@@ -47,6 +47,9 @@ describe("parseOptions", () => {
       anthropicCompat: false,
       logLevel: "info",
       logFormat: "text",
+      cgroup: "auto",
+      sessionMemoryMax: undefined,
+      sessionPidsMax: undefined,
       host: "127.0.0.1",
       port: 8080,
       token: undefined,
@@ -85,6 +88,11 @@ describe("parseOptions", () => {
       "--log-level",
       "debug",
       "--log-format=json",
+      "--cgroup",
+      "auto",
+      "--session-memory-max=512MB",
+      "--session-pids-max",
+      "200",
       "--host",
       "0.0.0.0",
       "--port=0",
@@ -113,6 +121,9 @@ describe("parseOptions", () => {
       anthropicCompat: true,
       logLevel: "debug",
       logFormat: "json",
+      cgroup: "auto",
+      sessionMemoryMax: 512 * 1024 * 1024,
+      sessionPidsMax: 200,
       host: "0.0.0.0",
       port: 0,
       token: "s3cret",
@@ -141,6 +152,7 @@ describe("parseOptions", () => {
       BORIS_ANTHROPIC_COMPAT: "1",
       BORIS_LOG_LEVEL: "warn",
       BORIS_LOG_FORMAT: "json",
+      BORIS_CGROUP: "OFF",
       BORIS_HOST: "::1",
       BORIS_PORT: "9000",
       BORIS_GENERATE_TOKEN: "true",
@@ -164,6 +176,7 @@ describe("parseOptions", () => {
       anthropicCompat: true,
       logLevel: "warn",
       logFormat: "json",
+      cgroup: "off",
       host: "::1",
       port: 9000,
       generateToken: true,
@@ -274,6 +287,13 @@ describe("parseOptions errors", () => {
     );
     expect(errorOf([], { BORIS_GENERATE_TOKEN: "sure" })).toContain('BORIS_GENERATE_TOKEN="sure"');
     expect(errorOf(["--max-sessions", "0"])).toContain("expected a session count from 1");
+    expect(errorOf(["--cgroup", "on"])).toContain('--cgroup "on": expected one of auto, off');
+    expect(errorOf(["--session-memory-max", "512KB"])).toContain(
+      '--session-memory-max "512KB": expected a memory size from 1MB',
+    );
+    expect(errorOf([], { BORIS_SESSION_PIDS_MAX: "0" })).toContain(
+      'BORIS_SESSION_PIDS_MAX="0": expected a process count from 1 to 4194304',
+    );
     expect(errorOf(["--bg-timeout", "-1"])).toContain(
       '--bg-timeout "-1": expected a number of seconds, 0 to turn it off',
     );
@@ -291,6 +311,15 @@ describe("parseOptions errors", () => {
     );
     expect(errorOf([], { BORIS_DISABLE_TOOLS: "Bash" })).toContain(
       'BORIS_DISABLE_TOOLS="Bash": unknown tool name',
+    );
+  });
+
+  it("refuses a session limit with the cgroups turned off", () => {
+    expect(errorOf(["--cgroup=off", "--session-pids-max", "50"], {}, "boris")).toBe(
+      "boris: --session-pids-max needs the session cgroups, which --cgroup off turns off; drop one of them. Run 'boris --help' to see the options.",
+    );
+    expect(errorOf([], { BORIS_CGROUP: "off", BORIS_SESSION_MEMORY_MAX: "1GB" })).toContain(
+      "BORIS_SESSION_MEMORY_MAX needs the session cgroups, which BORIS_CGROUP=off turns off",
     );
   });
 
