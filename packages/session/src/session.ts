@@ -227,8 +227,8 @@ export class Session {
   }
 
   /**
-   * Kills everything of the session NOW: SIGKILL to every group and every marked process, no
-   * grace; resolves once they are gone. For a second termination signal during close. Also starts
+   * Kills everything of the session NOW: SIGKILL to every group, every marked process and the
+   * session's cgroup, no grace; resolves once they are gone and the cgroup is removed. For a second termination signal during close. Also starts
    * close() (the session refuses new work), which then ends quickly.
    */
   async killNow(): Promise<void> {
@@ -243,6 +243,8 @@ export class Session {
     } catch {
       // An unreadable /proc leaves the group kill; this must still resolve.
     }
+    // The server may exit right after this: leave no cgroup behind.
+    await this.cgroup?.remove().catch(() => {});
   }
 
   private async runClose(): Promise<void> {

@@ -20,11 +20,12 @@ export {
   procStat,
 } from "./processes.js";
 export { COMPAT_TOOLS, STANDARD_TOOLS } from "./tool-names.js";
-export { waitFor, waitUntil } from "./wait.js";
 export {
+  cgroupDirOf,
   cgroupOf,
   daemonPids,
   markerValuesOf,
   UNMARKED_DAEMONS,
   unmarkedDaemonsScript,
 } from "./unmarked-daemons.js";
+export { waitFor, waitUntil } from "./wait.js";

@@ -53,6 +53,20 @@ export function cgroupOf(pid: number): string | undefined {
   }
 }
 
+/**
+ * The directory of `pid`'s cgroup v2 (its /proc/<pid>/cgroup path under the cgroup2 mount that
+ * /proc/self/mountinfo lists), undefined when it is gone or there is no cgroup2 mount.
+ */
+export function cgroupDirOf(pid: number): string | undefined {
+  const path = cgroupOf(pid);
+  const mount = readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .map((line) => line.split(" "))
+    .find((fields) => fields[fields.indexOf("-") + 1] === "cgroup2" && fields[3] === "/");
+  if (path === undefined || mount === undefined) return undefined;
+  return path === "/" ? mount[4] : `${mount[4]}${path}`;
+}
+
 /** The values of the session marker that `pid`'s environment shows (none for these daemons). */
 export function markerValuesOf(pid: number): string[] {
   try {
