@@ -125,10 +125,10 @@ describe.skipIf(skipReason !== undefined)("boris-http contains each session in a
     for (const pid of daemons) expect(isRunning(pid)).toBe(true);
     expect(existsSync(cgroup)).toBe(true);
 
+    // (Any server starting meanwhile, such as another test file's, sweeps them just the same.)
     const next = await server();
     await waitUntil("the start-up sweep to kill them", () => !daemons.some(isRunning));
     await waitUntil("the dead server's cgroups to be removed", () => !existsSync(crashedCgroup));
-    expect(next.stderr()).toMatch(/killed \d+ processes left by servers that no longer exist/);
     expect(await (await fetch(`${next.base}/health`)).json()).toMatchObject({ status: "ok" });
   });
 });
