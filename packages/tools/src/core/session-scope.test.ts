@@ -9,7 +9,9 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createSessionServer } from "../index.js";
 import { createPathScope } from "../scope/path-scope.js";
 import { errorOf, removeDir, tempDir, testConfig, textOf } from "../test/file-support.js";
+import { SessionScope } from "./session-scope.js";
 import type { ToolConfig } from "./tool-config.js";
+import type { RequestExtra } from "./tool-registry.js";
 
 const dir = await tempDir("boris-session-scope-");
 afterAll(() => removeDir(dir));
@@ -240,5 +242,44 @@ describe("a session that does not follow roots", () => {
     await h.client.sendRootsListChanged();
     await denied(h, path.join(c, "note.txt"));
     expect(h.asked).toBe(0);
+  });
+});
+
+describe("SessionScope", () => {
+  /** The part of a request's `extra` SessionScope uses; sendRequest refuses once aborted, as the SDK's does. */
+  function fakeCall(answer: () => Promise<Root[]>) {
+    const controller = new AbortController();
+    const extra = {
+      signal: controller.signal,
+      sendRequest: async () => {
+        if (controller.signal.aborted) throw new Error("Request was cancelled");
+        return { roots: await answer() };
+      },
+    };
+    return { cancel: () => controller.abort(), extra: extra as unknown as RequestExtra };
+  }
+
+  it("leaves the roots unsettled when the call carrying the question is cancelled meanwhile", async () => {
+    const session = new Session({ workdir: start });
+    open.push(() => session.close());
+    const scope = new SessionScope({
+      operatorScope: createPathScope(),
+      session,
+      clientOffersRoots: () => true,
+    });
+    expect(scope.ready).toBeUndefined();
+    let answerFirst = (_roots: Root[]) => {};
+    const carrier = fakeCall(() => new Promise<Root[]>((r) => (answerFirst = r)));
+    const waiting = scope.settle(carrier.extra);
+    carrier.cancel();
+    scope.rootsChanged();
+    answerFirst([root(a)]);
+    // The cancelled call does not run, and cannot carry the next question.
+    expect(await waiting).toBeUndefined();
+    expect(session.cwd).toBe(a);
+    expect(scope.ready).toBeUndefined();
+    const next = await scope.settle(fakeCall(async () => [root(b)]).extra);
+    expect(next?.allowDirs).toEqual([b]);
+    expect(scope.ready).toBe(next);
   });
 });

@@ -63,9 +63,13 @@ export class SessionScope {
     return this.stale ? undefined : this.scope;
   }
 
-  /** Asks the client for its roots (through the call `extra` belongs to) and applies them. */
-  async settle(extra: RequestExtra): Promise<PathScope> {
+  /**
+   * Asks the client for its roots (through the call `extra` belongs to) and applies them; undefined
+   * when that call is cancelled first (it must not run, and cannot carry the question).
+   */
+  async settle(extra: RequestExtra): Promise<PathScope | undefined> {
     while (this.stale) {
+      if (extra.signal.aborted) return undefined;
       this.asking ??= this.ask(extra).finally(() => {
         this.asking = undefined;
       });
@@ -89,6 +93,8 @@ export class SessionScope {
       });
       this.apply(result.roots);
     } catch (err) {
+      // The call that carried the question was cancelled before it was sent: the next call asks.
+      if (extra.signal.aborted) return;
       const keeps = this.started ? "keeping the scope it had" : "scoped as without roots";
       logger?.warn(
         { err: (err as Error)?.message ?? String(err) },

@@ -12,7 +12,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { PathScope } from "../scope/path-scope.js";
-import { ErrorCode, errorResult, ToolError } from "./errors.js";
+import { ErrorCode, errorResult, ToolError, textResult } from "./errors.js";
 import { fromSessionError } from "./session-errors.js";
 import type { SessionScope } from "./session-scope.js";
 import type { ToolConfig } from "./tool-config.js";
@@ -238,6 +238,8 @@ export function serveTools(
       const scope = sessionScope
         ? (sessionScope.ready ?? (await sessionScope.settle(extra)))
         : config.pathScope;
+      // Cancelled while the client's roots were still unknown: nothing ran (nobody reads this answer).
+      if (!scope) return textResult(`${name} cancelled before it ran.`);
       const ctx: ToolContext = {
         session,
         config,
