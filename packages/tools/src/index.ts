@@ -11,6 +11,17 @@ import { grepTool } from "./search/grep.js";
 import { shellTools } from "./shell/shell-tools.js";
 
 export { ErrorCode, errorResult, ioError, ToolError, textResult } from "./core/errors.js";
+export {
+  CANCELLED,
+  MCP_REQUEST_METHODS,
+  type Operation,
+  type OperationLogger,
+  type OperationWatchOptions,
+  OTHER_METHOD,
+  TOOL_ERROR,
+  toolErrorType,
+  watchOperations,
+} from "./core/operation-watch.js";
 export { ROOTS_TIMEOUT_MS, type ScopeLogger } from "./core/session-scope.js";
 export { createToolConfig, type ToolConfig, type ToolSettings } from "./core/tool-config.js";
 export type { ToolContext, ToolDefinition } from "./core/tool-registry.js";
@@ -21,6 +32,7 @@ export type { PathScope, PathScopeOptions, ScopedPath } from "./scope/path-scope
 export { createPathScope } from "./scope/path-scope.js";
 export { globTool } from "./search/glob.js";
 export { grepTool } from "./search/grep.js";
+export { searchActivity } from "./search/rg-slots.js";
 export { shellTools } from "./shell/shell-tools.js";
 
 /**

@@ -78,6 +78,12 @@ export function rgSlotsFor(config: ToolConfig): RgSlots {
   return slots;
 }
 
+/** The server's searches now: rg processes running, and searches waiting for a slot (for the metrics). */
+export function searchActivity(config: ToolConfig): { readonly running: number; readonly queued: number } {
+  const slots = slotsByServer.get(config);
+  return { running: slots?.running ?? 0, queued: slots?.queued ?? 0 };
+}
+
 /** Sets how many rg processes this server runs at once (before its first search). */
 export function setSearchConcurrency(config: ToolConfig, size: number): void {
   slotsByServer.set(config, new RgSlots(size));
