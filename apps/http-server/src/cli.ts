@@ -23,6 +23,7 @@ import { createToolConfig, TOOL_NAMES, toolsFor } from "@boris-mcp/tools";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./app.js";
 import { isLoopbackAddress } from "./guards.js";
 import { listenErrorMessage } from "./listen-error.js";
+import { createMetrics, METRICS_LOAD_DELAY_MS, metricsSources } from "./metrics/index.js";
 
 /** `http://HOST:PORT/mcp` with IPv6 hosts in brackets. */
 export function endpointUrl(host: string, port: number): string {
@@ -87,7 +88,13 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const { token, generated } = chooseToken(options);
   const instanceId = options.instanceId ?? randomBytes(4).toString("hex");
   const toolConfig = createToolConfig(toolSettings(options, env));
-  const sessionOptions = { ...sessionSettings(options), containment };
+  const metrics = createMetrics(
+    { version, instanceId },
+    metricsSources(() => app.sessions, toolConfig),
+    (err) => logger.error({ err }, "loading the metrics failed: /metrics answers 500"),
+  );
+  const onKilled = metrics.killed.bind(metrics);
+  const sessionOptions = { ...sessionSettings(options), containment, onKilled };
   const app = createHttpApp({
     version,
     instanceId,
@@ -104,6 +111,7 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     token,
     allowOrigins: options.allowOrigins,
     maxBodyBytes: maxMessageBytes(options.maxFileSize),
+    metrics,
   });
 
   let address: Awaited<ReturnType<HttpApp["listen"]>>;
@@ -119,6 +127,7 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     logger,
     graceMs: DEFAULT_GRACE_MS,
     containment,
+    onKilled,
     killSessionsNow: () => app.sessions.registry.killAllNow(),
     close: () => app.shutdown(),
   });
@@ -149,5 +158,7 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     ...containment.describe(),
     version,
   });
+  // prom-client after the first requests: start-up does not wait for it (LazyMetrics).
+  setTimeout(() => void metrics.load().catch(() => {}), METRICS_LOAD_DELAY_MS).unref();
   return app;
 }
