@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { sampleValue } from "../test/metrics-text.js";
+import { sampleValue } from "../test/metrics.js";
 import { LazyMetrics, MAX_QUEUED_EVENTS } from "./lazy-metrics.js";
 import { PrometheusMetrics } from "./prometheus-metrics.js";
 import type { MetricsSources } from "./recorder.js";

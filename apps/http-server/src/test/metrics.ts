@@ -40,3 +40,21 @@ export function sampleValue(
   if (found.length > 1) throw new Error(`${found.length} samples of ${name} ${JSON.stringify(labels)}`);
   return found[0]?.value;
 }
+
+/** GET `<base>/metrics`, with the bearer token when given. */
+export async function scrape(base: string, token?: string): Promise<Response> {
+  return fetch(`${base}/metrics`, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
+}
+
+/** The exposition of `<base>/metrics`; throws unless it answers 200. */
+export async function scrapeText(base: string, token?: string): Promise<string> {
+  const res = await scrape(base, token);
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}: ${body}`);
+  return body;
+}
+
+/** The labels of one operation series: a method, its tool ("" but for tools/call), its error type. */
+export function operationLabels(method: string, tool = "", errorType = "") {
+  return { mcp_method_name: method, gen_ai_tool_name: tool, error_type: errorType };
+}
