@@ -17,7 +17,7 @@ import {
   tempDir,
   testConfig,
 } from "../test/file-support.js";
-import { RgSlots, rgSlotsFor, setSearchConcurrency } from "./rg-slots.js";
+import { RgSlots, rgSlotsFor, searchActivity, setSearchConcurrency } from "./rg-slots.js";
 
 const dirs: string[] = [];
 const harnesses: Harness[] = [];
@@ -242,6 +242,7 @@ describe("the server-wide cap on concurrent rg processes", () => {
       .callTool({ name: "grep", arguments: { pattern: "needle" } }, undefined, { signal: abortB.signal })
       .catch(() => "cancelled");
     await until(() => slots.queued === 1);
+    expect(searchActivity(config)).toEqual({ running: 1, queued: 1 }); // what the metrics read
     // The waiting search has started nothing.
     expect(findMarkedProcesses(b.session.marker).filter((p) => comm(p) === "rg")).toEqual([]);
     abortB.abort();
@@ -252,6 +253,8 @@ describe("the server-wide cap on concurrent rg processes", () => {
     expect(await first).toBe("cancelled");
     expect(await gone(pid)).toBe(true);
     await until(() => slots.running === 0);
+    expect(searchActivity(config)).toEqual({ running: 0, queued: 0 });
+    expect(searchActivity(testConfig())).toEqual({ running: 0, queued: 0 }); // no search yet
     // The slot is free again: the next search runs at once.
     const c = await connect(testConfig(), root);
     harnesses.push(c);
