@@ -23,7 +23,7 @@ import { createToolConfig, TOOL_NAMES, toolsFor } from "@boris-mcp/tools";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./app.js";
 import { isLoopbackAddress } from "./guards.js";
 import { listenErrorMessage } from "./listen-error.js";
-import { createMetrics, METRICS_LOAD_DELAY_MS, metricsSources } from "./metrics/index.js";
+import { createMetrics, metricsSources } from "./metrics/index.js";
 
 /** `http://HOST:PORT/mcp` with IPv6 hosts in brackets. */
 export function endpointUrl(host: string, port: number): string {
@@ -158,7 +158,5 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     ...containment.describe(),
     version,
   });
-  // prom-client after the first requests: start-up does not wait for it (LazyMetrics).
-  setTimeout(() => void metrics.load().catch(() => {}), METRICS_LOAD_DELAY_MS).unref();
   return app;
 }

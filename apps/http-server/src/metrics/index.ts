@@ -4,9 +4,6 @@ import type { BuildInfo, MetricsSources } from "./recorder.js";
 export { LazyMetrics, MAX_QUEUED_EVENTS } from "./lazy-metrics.js";
 export type { BuildInfo, Exposition, MetricsRecorder, MetricsSources } from "./recorder.js";
 
-/** How long after start-up prom-client is loaded when nothing asked for it sooner, ms. */
-export const METRICS_LOAD_DELAY_MS = 1000;
-
 /** The server's metrics; prom-client is imported on first need (see LazyMetrics). */
 export function createMetrics(
   info: BuildInfo,
