@@ -152,10 +152,13 @@ describe.skipIf(cgroupSkipReason !== undefined)("session cgroups", () => {
     await startUnmarkedDaemons(s, "counted");
     const task = startBash(
       s,
-      "setsid sleep 1000 < /dev/null > /dev/null 2>&1 & echo ready; sleep 1000 & wait",
+      "setsid sleep 1000 < /dev/null > /dev/null 2>&1 & echo $!; sleep 1000 & echo $!; wait",
       leftovers,
     );
-    await waitForOutput(task, "ready");
+    const [daemon] = await readPids(() => task.stdout.toString(), 2);
+    leftovers.pid(daemon!);
+    // Counted by where each one is when close looks: the setsid'd one must have left the group.
+    expect(await waitFor(() => procStat(daemon!)?.session === daemon)).toBe(true);
     await s.close();
     // The task's bash and sleep; its setsid'd sleep (marked); the four daemons without the marker.
     expect(counts).toEqual({ group: 2, marker: 1, cgroup: UNMARKED_DAEMONS + 1 });
