@@ -101,7 +101,7 @@ describe("what each kill path killed", () => {
       ]);
       expect(await killCgroup(cgroup, { tally })).toBe(true);
       expect(await killMarkedProcesses(marker, { tally })).toBe(0);
-      // bash and its sleep; the setsid'd sleep; the three daemons without the marker.
+      // bash and its sleep; the setsid'd sleep; the daemons without the marker.
       expect(counts).toEqual({ group: 2, marker: 1, cgroup: UNMARKED_DAEMONS });
       expect(isRunning(markedDaemon!)).toBe(false);
     },
