@@ -1,14 +1,23 @@
 import {
   buildInstructions,
+  containmentSettings,
   createLogger,
+  EXIT_USAGE,
   formatSize,
   maxMessageBytes,
   readCommandLine,
   readPackageVersion,
   sessionSettings,
   toolSettings,
+  unenforceableLimitMessage,
 } from "@boris-mcp/config";
-import { ServerLifecycle, Session } from "@boris-mcp/session";
+import {
+  type Containment,
+  ContainmentError,
+  openContainment,
+  ServerLifecycle,
+  Session,
+} from "@boris-mcp/session";
 import { createSessionServer, createToolConfig, TOOL_NAMES, toolsFor } from "@boris-mcp/tools";
 import { watchParent } from "./parent-watch.js";
 import { LineTransport } from "./stdio/line-transport.js";
@@ -32,6 +41,15 @@ export async function runStdio(
   const version = readPackageVersion(import.meta.url);
   const options = readCommandLine({ program: "boris", argv, env, version, toolNames: TOOL_NAMES });
   if (!options) return undefined;
+  let containment: Containment;
+  try {
+    containment = openContainment(containmentSettings(options));
+  } catch (err) {
+    if (!(err instanceof ContainmentError)) throw err;
+    process.stderr.write(`${unenforceableLimitMessage("boris", options, err.limit, err.message)}\n`);
+    process.exitCode = EXIT_USAGE;
+    return undefined;
+  }
 
   let lifecycle: ServerLifecycle | undefined;
   const logger = createLogger({
@@ -45,7 +63,7 @@ export async function runStdio(
   });
 
   const toolConfig = createToolConfig(toolSettings(options, env));
-  const session = new Session(sessionSettings(options));
+  const session = new Session({ ...sessionSettings(options), containment });
   const instructions = buildInstructions({ ...options, allowDirs: toolConfig.pathScope.allowDirs });
   const server = createSessionServer({ name: "boris", version, instructions }, session, toolConfig, {
     logger,
@@ -62,6 +80,7 @@ export async function runStdio(
   const life = new ServerLifecycle({
     logger,
     graceMs: session.graceMs,
+    containment,
     killSessionsNow: () => session.killNow(),
     close: async () => {
       stopWatching();
@@ -81,6 +100,7 @@ export async function runStdio(
     tools: toolsFor(toolConfig)
       .map((t) => t.name)
       .join(","),
+    ...containment.describe(),
     version,
   });
   return { session, shutdown: (reason) => life.shutdown(reason) };

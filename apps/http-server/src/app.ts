@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ContainmentKind } from "@boris-mcp/session";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { createBearerCheck } from "./auth.js";
 import { discardRest, readJsonBody } from "./body.js";
@@ -23,6 +24,8 @@ export interface HttpAppConfig extends SharedConfig {
   readonly allowOrigins: readonly string[];
   /** Largest request body accepted, bytes. */
   readonly maxBodyBytes: number;
+  /** How sessions are contained (`cgroup` or `marker`), as /health reports it. */
+  readonly containment: ContainmentKind;
 }
 
 export interface HttpApp {
@@ -142,6 +145,7 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
         status: "ok",
         instance: config.instanceId,
         sessions: sessions.openCount,
+        containment: config.containment,
         version: config.version,
       });
     }

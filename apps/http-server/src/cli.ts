@@ -2,14 +2,23 @@ import { randomBytes } from "node:crypto";
 import {
   type BorisOptions,
   buildInstructions,
+  containmentSettings,
   createLogger,
+  EXIT_USAGE,
   maxMessageBytes,
   readCommandLine,
   readPackageVersion,
   sessionSettings,
   toolSettings,
+  unenforceableLimitMessage,
 } from "@boris-mcp/config";
-import { DEFAULT_GRACE_MS, ServerLifecycle } from "@boris-mcp/session";
+import {
+  type Containment,
+  ContainmentError,
+  DEFAULT_GRACE_MS,
+  openContainment,
+  ServerLifecycle,
+} from "@boris-mcp/session";
 import { createToolConfig, TOOL_NAMES, toolsFor } from "@boris-mcp/tools";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./app.js";
 import { isLoopbackAddress } from "./guards.js";
@@ -63,19 +72,29 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const version = readPackageVersion(import.meta.url);
   const options = readCommandLine({ program: "boris-http", argv, env, version, toolNames: TOOL_NAMES });
   if (!options) return undefined;
+  let containment: Containment;
+  try {
+    containment = openContainment(containmentSettings(options));
+  } catch (err) {
+    if (!(err instanceof ContainmentError)) throw err;
+    writeStderr(unenforceableLimitMessage("boris-http", options, err.limit, err.message));
+    process.exitCode = EXIT_USAGE;
+    return undefined;
+  }
 
   process.stderr.on("error", () => {}); // a closed stderr must not take the server down
   const logger = createLogger({ name: "boris-http", level: options.logLevel, format: options.logFormat });
   const { token, generated } = chooseToken(options);
   const instanceId = options.instanceId ?? randomBytes(4).toString("hex");
   const toolConfig = createToolConfig(toolSettings(options, env));
-  const sessionOptions = sessionSettings(options);
+  const sessionOptions = { ...sessionSettings(options), containment };
   const app = createHttpApp({
     version,
     instanceId,
     instructions: buildInstructions({ ...options, allowDirs: toolConfig.pathScope.allowDirs }),
     toolConfig,
     sessionOptions,
+    containment: containment.kind,
     idleTimeoutMs: Math.round(options.sessionIdleTimeoutSeconds * 1000),
     orphanTimeoutMs: Math.round(options.sessionOrphanTimeoutSeconds * 1000),
     maxSessions: options.maxSessions,
@@ -99,6 +118,7 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const lifecycle = new ServerLifecycle({
     logger,
     graceMs: DEFAULT_GRACE_MS,
+    containment,
     killSessionsNow: () => app.sessions.registry.killAllNow(),
     close: () => app.shutdown(),
   });
@@ -126,6 +146,7 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
       .map((t) => t.name)
       .join(","),
     auth: token !== undefined,
+    ...containment.describe(),
     version,
   });
   return app;

@@ -39,6 +39,7 @@ describe("boris-http basics", () => {
       status: "ok",
       instance: expect.stringMatching(/^[0-9a-f]{8}$/),
       sessions: 0,
+      containment: expect.stringMatching(/^(cgroup|marker)$/),
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
     });
   });

@@ -8,4 +8,10 @@ export { type BorisOptions, type ParseInput, type ParseResult, parseOptions, spl
 export { createOptionsSchema, INSTANCE_ID_PATTERN, type ParsedOptions, type RawOptions } from "./schema.js";
 export { formatSize, parseSize } from "./size.js";
 export { OPTION_SPECS, type OptionKey, type OptionKind, type OptionSpec, type Program } from "./specs.js";
-export { sessionSettings, TOOL_DEFAULTS, toolSettings } from "./tool-settings.js";
+export {
+  containmentSettings,
+  sessionSettings,
+  TOOL_DEFAULTS,
+  toolSettings,
+  unenforceableLimitMessage,
+} from "./tool-settings.js";

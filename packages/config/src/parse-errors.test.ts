@@ -38,6 +38,13 @@ describe("parseOptions errors", () => {
     );
     expect(errorOf([], { BORIS_GENERATE_TOKEN: "sure" })).toContain('BORIS_GENERATE_TOKEN="sure"');
     expect(errorOf(["--max-sessions", "0"])).toContain("expected a session count from 1");
+    expect(errorOf(["--cgroup", "on"])).toContain('--cgroup "on": expected one of auto, off');
+    expect(errorOf(["--session-memory-max", "512KB"])).toContain(
+      '--session-memory-max "512KB": expected a memory size from 1MB',
+    );
+    expect(errorOf([], { BORIS_SESSION_PIDS_MAX: "0" })).toContain(
+      'BORIS_SESSION_PIDS_MAX="0": expected a process count from 1 to 4194304',
+    );
     expect(errorOf(["--bg-timeout", "-1"])).toContain(
       '--bg-timeout "-1": expected a number of seconds, 0 to turn it off',
     );
@@ -55,6 +62,15 @@ describe("parseOptions errors", () => {
     );
     expect(errorOf([], { BORIS_DISABLE_TOOLS: "Bash" })).toContain(
       'BORIS_DISABLE_TOOLS="Bash": unknown tool name',
+    );
+  });
+
+  it("refuses a session limit with the cgroups turned off", () => {
+    expect(errorOf(["--cgroup=off", "--session-pids-max", "50"], {}, "boris")).toBe(
+      "boris: --session-pids-max needs the session cgroups, which --cgroup off turns off; drop one of them. Run 'boris --help' to see the options.",
+    );
+    expect(errorOf([], { BORIS_CGROUP: "off", BORIS_SESSION_MEMORY_MAX: "1GB" })).toContain(
+      "BORIS_SESSION_MEMORY_MAX needs the session cgroups, which BORIS_CGROUP=off turns off",
     );
   });
 

@@ -22,6 +22,12 @@ export interface BorisOptions {
   readonly anthropicCompat: boolean;
   readonly logLevel: "debug" | "info" | "warn" | "error";
   readonly logFormat: "text" | "json";
+  /** Session containment: `auto` = a cgroup per session where cgroup v2 is writable. */
+  readonly cgroup: "auto" | "off";
+  /** memory.max of each session's cgroup, bytes; undefined = no limit. */
+  readonly sessionMemoryMax: number | undefined;
+  /** pids.max of each session's cgroup; undefined = no limit. */
+  readonly sessionPidsMax: number | undefined;
   // HTTP only (defaults when parsed for `boris`)
   readonly host: string;
   readonly port: number;
@@ -188,6 +194,14 @@ export function parseOptions(input: ParseInput): ParseResult {
     const generateLabel = given.get("generateToken")!.label;
     return error(program, `${tokenLabel} and ${generateLabel} cannot be used together; pass one of them`);
   }
+  const limit = given.get("sessionMemoryMax") ?? given.get("sessionPidsMax");
+  if (o.cgroup === "off" && limit) {
+    const off = given.get("cgroup")!.label;
+    return error(
+      program,
+      `${limit.label} needs the session cgroups, which ${off.startsWith("--") ? `${off} off` : `${off}=off`} turns off; drop one of them`,
+    );
+  }
   if (o.allowUnauthenticated && (o.token !== undefined || o.generateToken)) {
     const optOut = given.get("allowUnauthenticated")!.label;
     const auth = (given.get("token") ?? given.get("generateToken"))!.label;
@@ -211,6 +225,9 @@ export function parseOptions(input: ParseInput): ParseResult {
       anthropicCompat: o.anthropicCompat,
       logLevel: o.logLevel,
       logFormat: o.logFormat,
+      cgroup: o.cgroup,
+      sessionMemoryMax: o.sessionMemoryMax,
+      sessionPidsMax: o.sessionPidsMax,
       host: o.host,
       port: o.port,
       token: o.token,

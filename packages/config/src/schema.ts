@@ -72,6 +72,15 @@ const size = z.string().transform((text, ctx) => {
   return bytes;
 });
 
+/** A memory limit: at least 1 MiB (less cannot run a shell), at most 1 PiB. */
+const memorySize = z.string().transform((text, ctx) => {
+  const bytes = parseSize(text);
+  if (bytes === undefined || bytes < 1024 ** 2 || bytes > 1024 ** 5) {
+    return fail(ctx, "expected a memory size from 1MB, such as 512MB or 4GB");
+  }
+  return bytes;
+});
+
 function toolName(names: readonly string[]) {
   return z.string().transform((text, ctx) => {
     const name = text.trim();
@@ -139,6 +148,10 @@ export function createOptionsSchema(toolNames: readonly string[]) {
     anthropicCompat: bool.prefault("false"),
     logLevel: oneOf(["debug", "info", "warn", "error"] as const).prefault("info"),
     logFormat: oneOf(["text", "json"] as const).prefault("text"),
+    cgroup: oneOf(["auto", "off"] as const).prefault("auto"),
+    sessionMemoryMax: memorySize.optional(),
+    // The kernel's own ceiling of pid numbers (PID_MAX_LIMIT).
+    sessionPidsMax: integer(1, 4_194_304, "a process count").optional(),
     host: nonEmpty("a bind address").prefault("127.0.0.1"),
     port: integer(0, 65535, "a port").prefault("8080"),
     token: token.optional(),

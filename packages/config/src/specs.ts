@@ -18,6 +18,9 @@ export type OptionKey =
   | "anthropicCompat"
   | "logLevel"
   | "logFormat"
+  | "cgroup"
+  | "sessionMemoryMax"
+  | "sessionPidsMax"
   | "host"
   | "port"
   | "token"
@@ -173,6 +176,33 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     valueName: "<text|json>",
     defaultText: "text",
     help: "log line format",
+  },
+  {
+    key: "cgroup",
+    flag: "--cgroup",
+    env: "BORIS_CGROUP",
+    kind: "value",
+    valueName: "<auto|off>",
+    defaultText: "auto",
+    help: "a cgroup per session where cgroup v2 is writable, else the marker sweep (off: the marker sweep only)",
+  },
+  {
+    key: "sessionMemoryMax",
+    flag: "--session-memory-max",
+    env: "BORIS_SESSION_MEMORY_MAX",
+    kind: "value",
+    valueName: "<size>",
+    defaultText: "none",
+    help: "memory limit of each session's cgroup (512MB, 4GB); needs the cgroup v2 memory controller",
+  },
+  {
+    key: "sessionPidsMax",
+    flag: "--session-pids-max",
+    env: "BORIS_SESSION_PIDS_MAX",
+    kind: "value",
+    valueName: "<n>",
+    defaultText: "none",
+    help: "processes a session may have at once; needs the cgroup v2 pids controller",
   },
   {
     key: "host",

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { parseOptions } from "./parse.js";
 import { TEST_TOOL_NAMES } from "./test/tool-names.js";
-import { sessionSettings, TOOL_DEFAULTS, toolSettings } from "./tool-settings.js";
+import {
+  containmentSettings,
+  sessionSettings,
+  TOOL_DEFAULTS,
+  toolSettings,
+  unenforceableLimitMessage,
+} from "./tool-settings.js";
 
 function opts(argv: string[]) {
   const r = parseOptions({ program: "boris", argv, env: {}, cwd: "/w", toolNames: TEST_TOOL_NAMES });
@@ -56,5 +62,27 @@ describe("sessionSettings", () => {
       workdir: "/w",
       backgroundTaskTimeoutMs: 3000,
     });
+  });
+});
+
+describe("containmentSettings", () => {
+  it("carries the cgroup mode and the session limits", () => {
+    expect(containmentSettings(opts([]))).toEqual({ mode: "auto", memoryMax: undefined, pidsMax: undefined });
+    expect(containmentSettings(opts(["--session-memory-max", "1GB", "--session-pids-max=64"]))).toEqual({
+      mode: "auto",
+      memoryMax: 1024 ** 3,
+      pidsMax: 64,
+    });
+    expect(containmentSettings(opts(["--cgroup", "off"])).mode).toBe("off");
+  });
+
+  it("words a limit the system cannot enforce as one line naming the option and its value", () => {
+    const o = opts(["--session-memory-max", "1GB", "--session-pids-max=64"]);
+    expect(unenforceableLimitMessage("boris", o, "memoryMax", "the memory controller is not available")).toBe(
+      "boris: --session-memory-max 1GB: the memory controller is not available.",
+    );
+    expect(unenforceableLimitMessage("boris-http", o, "pidsMax", "no")).toBe(
+      "boris-http: --session-pids-max 64: no.",
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { BorisOptions } from "./parse.js";
+import { formatSize } from "./size.js";
 
 /**
  * Fixed limits of the tools that are not options (SPEC §3). The TERM → KILL grace is not here: it is
@@ -62,4 +63,26 @@ export function sessionSettings(options: BorisOptions) {
     outputLimit: TOOL_DEFAULTS.outputLimit,
     drainMs: TOOL_DEFAULTS.drainMs,
   };
+}
+
+/** How sessions are contained: `openContainment` of @boris-mcp/session takes these. */
+export function containmentSettings(options: BorisOptions) {
+  return { mode: options.cgroup, memoryMax: options.sessionMemoryMax, pidsMax: options.sessionPidsMax };
+}
+
+const LIMIT_OPTIONS = { memoryMax: "--session-memory-max", pidsMax: "--session-pids-max" } as const;
+
+/**
+ * The one line a binary prints (then exits with EXIT_USAGE) when a session limit cannot be
+ * enforced here: `limit` and `reason` as the session package's ContainmentError gives them.
+ */
+export function unenforceableLimitMessage(
+  program: string,
+  options: BorisOptions,
+  limit: keyof typeof LIMIT_OPTIONS,
+  reason: string,
+): string {
+  const value =
+    limit === "memoryMax" ? formatSize(options.sessionMemoryMax ?? 0) : String(options.sessionPidsMax);
+  return `${program}: ${LIMIT_OPTIONS[limit]} ${value}: ${reason}.`;
 }

@@ -1,8 +1,18 @@
+export { Cgroup } from "./cgroup/cgroup.js";
+export { type CgroupSupport, enableControllers, probeCgroupV2 } from "./cgroup/probe.js";
+export {
+  CGROUP_KILL_WAIT_MS,
+  killCgroup,
+  type TerminateCgroupOptions,
+  terminateCgroup,
+} from "./cgroup/terminate-cgroup.js";
 export { type KillNowTargets, killNow } from "./group/kill-now.js";
 export { SpawnError } from "./group/spawn.js";
 export { DEFAULT_GRACE_MS, isGroupAlive, signalGroup, terminate } from "./group/terminate.js";
+export { type KillObserver, type KillPath, KillTally } from "./kill-tally.js";
 export {
   findMarkedProcesses,
+  type KillUntilNoneOptions,
   killMarkedProcesses,
   killUntilNone,
   listMarkedProcesses,

@@ -1,3 +1,5 @@
+import type { KillTally } from "./kill-tally.js";
+
 /** An environment variable that tags every process a session starts. */
 export interface Marker {
   readonly name: string;
@@ -24,4 +26,6 @@ export interface ProcessGroup {
 export interface TerminateOptions {
   /** Time between SIGTERM and SIGKILL, ms. Default DEFAULT_GRACE_MS. */
   readonly graceMs?: number;
+  /** Counts the processes signalled (kill path `group`). */
+  readonly tally?: KillTally;
 }

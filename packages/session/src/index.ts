@@ -1,9 +1,20 @@
-export { DEFAULT_GRACE_MS } from "@boris-mcp/process-group";
+export { DEFAULT_GRACE_MS, type KillObserver, type KillPath } from "@boris-mcp/process-group";
 export { BackgroundTask, type TaskStatus } from "./background-task.js";
+export {
+  type CgroupMode,
+  Containment,
+  ContainmentError,
+  type ContainmentKind,
+  type ContainmentSettings,
+  defaultContainment,
+  openContainment,
+} from "./containment/containment.js";
+export type { CgroupLimits } from "./containment/server-cgroup.js";
 export {
   killProcessesOfThisServer,
   markerOwner,
   SERVER_IDENTITY,
+  type SweepOptions,
   sweepOrphanedProcesses,
 } from "./orphans.js";
 export { SessionRegistry } from "./registry.js";

@@ -1,3 +1,5 @@
+import type { KillObserver } from "@boris-mcp/process-group";
+import { type Containment, defaultContainment } from "./containment/containment.js";
 import { killProcessesOfThisServer, sweepOrphanedProcesses } from "./orphans.js";
 
 /** Signals that end a server: the first starts the orderly shutdown, a second one kills at once. */
@@ -50,6 +52,13 @@ export interface ServerLifecycleOptions {
   readonly killNow?: () => number;
   /** Sweeps processes that servers which no longer exist left behind; resolves with how many. */
   readonly sweepOrphans?: () => Promise<number>;
+  /**
+   * How the served sessions are contained (the one the sessions were given): the start-up sweep
+   * and the last-resort kill reach the session cgroups through it. Default `defaultContainment()`.
+   */
+  readonly containment?: Containment;
+  /** Told how many processes the start-up sweep killed (kill path `orphan-sweep`). */
+  readonly onKilled?: KillObserver;
   readonly host?: LifecycleHost;
 }
 
@@ -136,7 +145,8 @@ export class ServerLifecycle {
     if (this.killing || this.exited) return;
     this.killing = true;
     const sessions = this.options.killSessionsNow?.().catch(() => {});
-    const killNow = this.options.killNow ?? killProcessesOfThisServer;
+    const containment = this.options.containment ?? defaultContainment();
+    const killNow = this.options.killNow ?? (() => killProcessesOfThisServer(containment));
     const killed = killNow();
     // Logged before the rescans: a client's SIGKILL may end this process at any moment now.
     this.options.logger.warn({ reason, killed }, "killed every process of this server");
@@ -158,7 +168,9 @@ export class ServerLifecycle {
   private async sweep(): Promise<void> {
     const { logger } = this.options;
     try {
-      const killed = await (this.options.sweepOrphans ?? sweepOrphanedProcesses)();
+      const { containment, onKilled } = this.options;
+      const sweep = this.options.sweepOrphans ?? (() => sweepOrphanedProcesses({ containment, onKilled }));
+      const killed = await sweep();
       if (killed > 0) {
         logger.warn({ killed }, `killed ${killed} processes left by servers that no longer exist`);
       }

@@ -3,6 +3,8 @@ import {
   DEFAULT_GRACE_MS,
   DEFAULT_OUTPUT_LIMIT,
   isGroupAlive,
+  type KillObserver,
+  KillTally,
   killMarkedProcesses,
   killNow,
   type Marker,
@@ -12,8 +14,10 @@ import {
   terminateMarked,
 } from "@boris-mcp/process-group";
 import { BackgroundTask } from "./background-task.js";
+import { type Containment, defaultContainment } from "./containment/containment.js";
+import type { SessionCgroup } from "./containment/session-cgroup.js";
 import { MARKER_NAME } from "./marker-name.js";
-import { SERVER_IDENTITY } from "./orphans.js";
+import { SERVER_IDENTITY } from "./server-identity.js";
 
 export { MARKER_NAME };
 
@@ -38,10 +42,17 @@ export interface SessionOptions {
   readonly drainMs?: number;
   /** Prefix of the marker value; default this server's identity, so a crash can be cleaned up. */
   readonly markerPrefix?: string;
+  /**
+   * How the session's processes are held: its own cgroup where cgroup v2 is writable, else the
+   * marker alone. Default `defaultContainment()` (`auto`, probed once per process).
+   */
+  readonly containment?: Containment;
+  /** Told how many processes each kill path signalled (a metrics counter). Must not throw. */
+  readonly onKilled?: KillObserver;
 }
 
-/** How to run a command as the session's: the session adds its marker and its grace. */
-export type SessionRunOptions = Omit<RunOptions, "graceMs">;
+/** How to run a command as the session's: the session adds its marker, its grace and its cgroup. */
+export type SessionRunOptions = Omit<RunOptions, "graceMs" | "onKilled">;
 
 export interface ViewedFile {
   readonly size: number;
@@ -79,6 +90,9 @@ export class Session {
   /** Every run this session started whose group may still have members. */
   private readonly runs = new Set<Run>();
   private readonly closeHooks = new Set<() => void | Promise<void>>();
+  private readonly cgroup: SessionCgroup | undefined;
+  /** Counts what close and killNow signal, each process once across both. */
+  private readonly closeTally: KillTally | undefined;
   private closing: Promise<void> | undefined;
   private nextTask = 1;
 
@@ -90,6 +104,13 @@ export class Session {
     const value = `${options.markerPrefix ?? SERVER_IDENTITY}.${this.id}`;
     this.marker = { name: MARKER_NAME, value };
     this.env = { [MARKER_NAME]: value };
+    this.cgroup = (options.containment ?? defaultContainment()).sessionCgroup(this.id);
+    this.closeTally = options.onKilled && new KillTally(options.onKilled);
+  }
+
+  /** The session's cgroup directory, once its first command made it (cgroup containment only). */
+  get cgroupPath(): string | undefined {
+    return this.cgroup?.path;
   }
 
   get closed(): boolean {
@@ -118,16 +139,22 @@ export class Session {
 
   /**
    * Starts `file args` as one of the session's processes, in one call: its marker in the
-   * environment (over `options.env`), the session's grace for every kill, and adopted, so that it
-   * and whatever it leaves in its group die on close. Throws SESSION_CLOSED once close has begun
-   * (nothing is started), or SpawnError.
+   * environment (over `options.env`), inside the session's cgroup from its first instruction (cgroup
+   * containment), the session's grace for every kill, and adopted, so that it and whatever it leaves
+   * in its group die on close. Throws SESSION_CLOSED once close has begun (nothing is started), or
+   * SpawnError.
    */
   run(file: string, args: readonly string[], options: SessionRunOptions): Run {
     this.assertOpen();
+    const { cgroup } = this;
+    const wrap = options.wrap;
     const run = startRun(file, args, {
       ...options,
       env: { ...options.env, ...this.env },
       graceMs: this.graceMs,
+      // Outermost: the cgroup is entered before anything else of the command runs.
+      wrap: cgroup ? (command) => cgroup.enter(wrap ? wrap(command) : command) : wrap,
+      onKilled: this.options.onKilled,
     });
     // Runs whose groups are gone need no killing: forget them as new ones come.
     for (const r of this.runs) if (r.exitInfo && !isGroupAlive(r.pgid)) this.runs.delete(r);
@@ -188,10 +215,11 @@ export class Session {
 
   /**
    * Ends everything the session started. At once: TERM to the group of every run (running or not:
-   * what a finished command left in its group goes too) and to every process that carries the
-   * marker outside those groups (`setsid`/`setpgid` daemons). After the grace, KILL to whatever is
-   * left, then a last KILL sweep of the marker. Idempotent; concurrent callers share one run;
-   * never rejects.
+   * what a finished command left in its group goes too), to every process that carries the marker
+   * outside those groups (`setsid`/`setpgid` daemons) and to every other process in the session's
+   * cgroup (daemons that dropped the marker). After the grace, KILL to whatever is left of them,
+   * then `cgroup.kill` and a last KILL sweep of the marker; the cgroup is removed once empty.
+   * Idempotent; concurrent callers share one run; never rejects.
    */
   close(): Promise<void> {
     this.closing ??= this.runClose();
@@ -199,24 +227,33 @@ export class Session {
   }
 
   /**
-   * Kills everything of the session NOW: SIGKILL to every group and every marked process, no
-   * grace; resolves once they are gone. For a second termination signal during close. Also starts
+   * Kills everything of the session NOW: SIGKILL to every group, every marked process and the
+   * session's cgroup, no grace; resolves once they are gone and the cgroup is removed. For a second termination signal during close. Also starts
    * close() (the session refuses new work), which then ends quickly.
    */
   async killNow(): Promise<void> {
     void this.close();
     try {
-      await killNow({ groups: [...this.runs], marker: this.marker });
+      await killNow({
+        groups: [...this.runs],
+        marker: this.marker,
+        cgroup: this.cgroup?.target,
+        tally: this.closeTally,
+      });
     } catch {
       // An unreadable /proc leaves the group kill; this must still resolve.
     }
+    // The server may exit right after this: leave no cgroup behind.
+    await this.cgroup?.remove().catch(() => {});
   }
 
   private async runClose(): Promise<void> {
     const runs = [...this.runs];
     const tasks = [...this.tasks.values()];
     const hooks = [...this.closeHooks];
+    const { cgroup, closeTally: tally, marker, graceMs } = this;
     this.closeHooks.clear();
+    const exceptGroups = new Set(runs.map((run) => run.pgid));
     await Promise.all([
       ...hooks.map(async (hook) => {
         try {
@@ -225,18 +262,19 @@ export class Session {
           // A failing hook must not keep the rest of the session alive.
         }
       }),
-      ...runs.map((run) => run.kill("session-closed")),
-      terminateMarked(this.marker, {
-        graceMs: this.graceMs,
-        exceptGroups: new Set(runs.map((run) => run.pgid)),
-      }).catch(() => {}),
+      ...runs.map((run) => run.kill("session-closed", tally)),
+      terminateMarked(marker, { graceMs, exceptGroups, tally }).catch(() => {}),
+      cgroup?.terminate({ graceMs, exceptGroups, exceptMarker: marker, tally }).catch(() => {}),
     ]);
+    // Every path had its grace: now whatever is left in the cgroup (forked meanwhile, TERM ignored).
+    await cgroup?.kill(tally).catch(() => {});
     try {
-      await killMarkedProcesses(this.marker);
+      await killMarkedProcesses(marker, { tally });
     } catch {
       // An unreadable /proc leaves the group kill as the only cleanup; close() must still resolve.
     }
     await Promise.all(tasks.map((task) => task.done));
+    await cgroup?.remove().catch(() => {});
     this.runs.clear();
     this.tasks.clear();
   }

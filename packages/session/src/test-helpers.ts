@@ -2,6 +2,7 @@
 // @boris-mcp/test-support.
 import { type Leftovers, waitFor } from "@boris-mcp/test-support";
 import type { BackgroundTask } from "./background-task.js";
+import { defaultContainment } from "./containment/containment.js";
 import type { Session } from "./session.js";
 
 /** Starts `script` in bash as a background task of `session` (its group noted for clean-up). */
@@ -22,3 +23,10 @@ export async function waitForOutput(task: BackgroundTask, text: string, timeoutM
 
 /** Ignores TERM (so do its `sleep` children: an ignored signal is inherited); only KILL ends it. */
 export const TRAP_TERM = 'trap "" TERM; echo ready; while :; do sleep 0.1; done';
+
+/** Why the cgroup tests cannot run here (printed when they are skipped); undefined when they can. */
+export const cgroupSkipReason: string | undefined =
+  defaultContainment().kind === "cgroup"
+    ? undefined
+    : `cgroup v2 is not writable here: ${defaultContainment().reason}`;
+if (cgroupSkipReason) console.log(`skipping the cgroup tests: ${cgroupSkipReason}`);

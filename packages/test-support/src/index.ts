@@ -21,4 +21,12 @@ export {
 } from "./processes.js";
 export { clientWithRoots, type RootsClient } from "./roots.js";
 export { COMPAT_TOOLS, STANDARD_TOOLS } from "./tool-names.js";
+export {
+  cgroupDirOf,
+  cgroupOf,
+  daemonPids,
+  markerValuesOf,
+  UNMARKED_DAEMONS,
+  unmarkedDaemonsScript,
+} from "./unmarked-daemons.js";
 export { waitFor, waitUntil } from "./wait.js";

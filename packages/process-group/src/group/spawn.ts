@@ -9,6 +9,11 @@ export interface SpawnGroupOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Also open a pipe to the child's file descriptor 3 (`child.stdio[3]`, writable here). */
   readonly fd3?: boolean;
+  /**
+   * The command `file args` was wrapped from (a wrapper that execs it). It is checked before the
+   * spawn, and failures name it: the wrapper itself would start and only then fail to exec it.
+   */
+  readonly wrapped?: string;
 }
 
 /** The command could not be started (missing binary, bad cwd, resource limits). */
@@ -28,8 +33,8 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/** Node reports every spawn failure as ENOENT, whether the binary or the cwd is missing: find out which. */
-function explainSpawnFailure(file: string, cwd: string, path: string | undefined): string {
+/** Why `file` cannot be started in `cwd`, or undefined when nothing visible stands in the way. */
+function startProblem(file: string, cwd: string, path: string | undefined): string | undefined {
   try {
     if (!statSync(cwd).isDirectory()) return `working directory ${cwd} is not a directory`;
   } catch {
@@ -40,7 +45,15 @@ function explainSpawnFailure(file: string, cwd: string, path: string | undefined
   } else if (!(path ?? "").split(":").some((dir) => dir !== "" && isExecutable(join(dir, file)))) {
     return `${file} was not found on PATH (${path ?? "unset"})`;
   }
-  return `${file} could not be executed (bad interpreter line or out of resources)`;
+  return undefined;
+}
+
+/** Node reports every spawn failure as ENOENT, whether the binary or the cwd is missing: find out which. */
+function explainSpawnFailure(file: string, cwd: string, path: string | undefined): string {
+  return (
+    startProblem(file, cwd, path) ??
+    `${file} could not be executed (bad interpreter line or out of resources)`
+  );
 }
 
 /** A started group; `child` stays inside this package (the runner reads and closes its pipes). */
@@ -68,6 +81,11 @@ export class SpawnedGroup implements ProcessGroup {
  */
 export function spawnGroup(file: string, args: readonly string[], options: SpawnGroupOptions): SpawnedGroup {
   const env = options.env ? { ...process.env, ...options.env } : process.env;
+  const named = options.wrapped ?? file;
+  if (options.wrapped !== undefined) {
+    const problem = startProblem(options.wrapped, options.cwd, env.PATH);
+    if (problem !== undefined) throw new SpawnError(`could not start ${named}: ${problem}`);
+  }
   let child: ChildProcess;
   try {
     const stdio = options.fd3 ? ["ignore", "pipe", "pipe", "pipe"] : ["ignore", "pipe", "pipe"];
@@ -84,12 +102,12 @@ export function spawnGroup(file: string, args: readonly string[], options: Spawn
       code?.startsWith("E") && !code.startsWith("ERR_")
         ? explainSpawnFailure(file, options.cwd, env.PATH)
         : (err as Error).message;
-    throw new SpawnError(`could not start ${file}: ${reason}`);
+    throw new SpawnError(`could not start ${named}: ${reason}`);
   }
   if (child.pid === undefined) {
     // The failure is emitted asynchronously; swallow it here, the caller gets the thrown error.
     child.once("error", () => {});
-    throw new SpawnError(`could not start ${file}: ${explainSpawnFailure(file, options.cwd, env.PATH)}`);
+    throw new SpawnError(`could not start ${named}: ${explainSpawnFailure(file, options.cwd, env.PATH)}`);
   }
   child.once("error", () => {});
   return new SpawnedGroup(child);

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { pollUntil } from "../os/poll.js";
 import { hasProcfs, listPids, readStat } from "../os/proc.js";
 import type { ProcessGroup, TerminateOptions } from "../types.js";
 
@@ -64,16 +64,18 @@ export function isGroupAlive(pgid: number): boolean {
   return scanGroups(pgid).live.has(pgid);
 }
 
-async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 2;
-  for (;;) {
-    if (!isGroupAlive(pgid)) return true;
-    const left = deadline - Date.now();
-    if (left <= 0) return false;
-    await sleep(Math.min(delay, left));
-    delay = Math.min(delay * 2, 50);
+/** Live members of group `pgid` (one pass over /proc; empty without it). */
+export function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const pid of listPids()) {
+    const stat = readStat(pid);
+    if (stat?.pgrp === pgid && stat.state !== "Z" && stat.state !== "X") members.push(pid);
   }
+  return members;
+}
+
+function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
+  return pollUntil(() => !isGroupAlive(pgid), timeoutMs);
 }
 
 /**
@@ -96,12 +98,15 @@ export function pgidReused(group: ProcessGroup): boolean {
  * process of the group remains (or, for an unkillable process in uninterruptible sleep, ~2 s
  * after SIGKILL). A group that is already gone is a no-op. Given a ProcessGroup
  * (rather than a number) whose leader has exited, it also refuses a pgid that was reused since.
+ * With a `tally`, the members are counted (`group`) when TERM and KILL are sent.
  */
 export async function terminate(group: ProcessGroup | number, options: TerminateOptions = {}): Promise<void> {
   const pgid = typeof group === "number" ? group : group.pgid;
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   if (typeof group !== "number" && pgidReused(group)) return;
   if (!isGroupAlive(pgid)) return;
+  const { tally } = options;
+  tally?.claim("group", groupMembers(pgid));
   signalGroup(pgid, "SIGTERM");
   // A stopped process cannot act on TERM until it is continued.
   signalGroup(pgid, "SIGCONT");
@@ -109,6 +114,8 @@ export async function terminate(group: ProcessGroup | number, options: Terminate
   // SIGKILL cannot be caught, but a process in uninterruptible sleep (stuck NFS, a dying disk)
   // dies only when the kernel lets it: give up waiting after a bound so close and shutdown never hang.
   for (let i = 0; i < KILL_WAIT_ROUNDS; i++) {
+    // Forked during the grace: not seen at the TERM.
+    if (i === 0) tally?.claim("group", groupMembers(pgid));
     signalGroup(pgid, "SIGKILL");
     if (await waitForGroupExit(pgid, 500)) return;
   }

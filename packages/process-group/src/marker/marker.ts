@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { environValues, liveEnvirons } from "../os/environ.js";
+import type { KillPath, KillTally } from "../kill-tally.js";
+import { environValues, liveEnvirons, readEnviron } from "../os/environ.js";
 import { hasProcfs, readStat } from "../os/proc.js";
 import type { Marker } from "../types.js";
 
@@ -13,6 +14,12 @@ export function findMarkedProcesses(marker: Marker): number[] {
     if (environValues(environ, marker.name).includes(marker.value)) found.push(pid);
   }
   return found;
+}
+
+/** Whether process `pid` carries `marker` (false when it is gone or its environment is unreadable). */
+export function carriesMarker(pid: number, marker: Marker): boolean {
+  const environ = readEnviron(pid);
+  return environ !== undefined && environValues(environ, marker.name).includes(marker.value);
 }
 
 /**
@@ -77,12 +84,24 @@ export async function markedPids(marker: Marker): Promise<number[]> {
   return (await markedByValue(marker.name)).get(marker.value) ?? [];
 }
 
+export interface KillUntilNoneOptions {
+  /** Scans at most (default 20). */
+  readonly maxRounds?: number;
+  /** Counts the processes killed, as kill path `by`. */
+  readonly tally?: KillTally;
+  readonly by?: KillPath;
+}
+
 /**
  * SIGKILLs every process carrying `marker`, rescanning until none is left (a process may fork
  * between a scan and the kill). Resolves with how many were killed. Concurrent calls share scans.
+ * With a `tally`, they count as kill path `marker`.
  */
-export function killMarkedProcesses(marker: Marker, maxRounds = 20): Promise<number> {
-  return killUntilNone(() => markedPids(marker), maxRounds);
+export function killMarkedProcesses(
+  marker: Marker,
+  options: Omit<KillUntilNoneOptions, "by"> = {},
+): Promise<number> {
+  return killUntilNone(() => markedPids(marker), { ...options, by: "marker" });
 }
 
 /**
@@ -91,20 +110,24 @@ export function killMarkedProcesses(marker: Marker, maxRounds = 20): Promise<num
  */
 export async function killUntilNone(
   find: () => readonly number[] | Promise<readonly number[]>,
-  maxRounds = 20,
+  options: KillUntilNoneOptions = {},
 ): Promise<number> {
+  const { maxRounds = 20, tally, by = "marker" } = options;
   const killed = new Set<number>();
   for (let round = 0; round < maxRounds; round++) {
     const pids = await find();
     if (pids.length === 0) break;
+    const signalled: number[] = [];
     for (const pid of pids) {
       try {
         process.kill(pid, "SIGKILL");
         killed.add(pid);
+        signalled.push(pid);
       } catch {
         // Already gone.
       }
     }
+    tally?.claim(by, signalled);
     await sleep(round < 3 ? 5 : 25);
   }
   return killed.size;

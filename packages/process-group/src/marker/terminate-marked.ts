@@ -1,5 +1,6 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { DEFAULT_GRACE_MS } from "../group/terminate.js";
+import type { KillTally } from "../kill-tally.js";
+import { pollUntil } from "../os/poll.js";
 import { readStat } from "../os/proc.js";
 import type { Marker } from "../types.js";
 import { markedPids, processIdentity } from "./marker.js";
@@ -9,6 +10,8 @@ export interface TerminateMarkedOptions {
   readonly graceMs?: number;
   /** Process groups being terminated as groups: their members get their group's TERM, not a second one. */
   readonly exceptGroups?: ReadonlySet<number>;
+  /** Counts the processes signalled (kill path `marker`). */
+  readonly tally?: KillTally;
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
@@ -37,27 +40,16 @@ export async function terminateMarked(marker: Marker, options: TerminateMarkedOp
     targets.set(pid, identity);
   }
   if (targets.size === 0) return;
+  options.tally?.claim("marker", targets.keys());
   for (const pid of targets.keys()) {
     signal(pid, "SIGTERM");
     // A stopped process cannot act on TERM until it is continued.
     signal(pid, "SIGCONT");
   }
   const alive = () => [...targets].filter(([pid, identity]) => processIdentity(pid) === identity);
-  if (await waitUntilGone(alive, graceMs)) return;
+  if (await pollUntil(() => alive().length === 0, graceMs)) return;
   for (let round = 0; round < 4; round++) {
     for (const [pid] of alive()) signal(pid, "SIGKILL");
-    if (await waitUntilGone(alive, 500)) return;
-  }
-}
-
-async function waitUntilGone(alive: () => unknown[], timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 2;
-  for (;;) {
-    if (alive().length === 0) return true;
-    const left = deadline - Date.now();
-    if (left <= 0) return false;
-    await sleep(Math.min(delay, left));
-    delay = Math.min(delay * 2, 50);
+    if (await pollUntil(() => alive().length === 0, 500)) return;
   }
 }

@@ -19,6 +19,15 @@ export function environValues(environ: Buffer, name: string): string[] {
   return values;
 }
 
+/** The raw environment block of `pid`, or undefined when it is gone or unreadable. */
+export function readEnviron(pid: number): Buffer | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/environ`);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The environment block of every other live process (zombies and kernel threads skipped); nothing
  * without /proc. Processes that vanish or deny access while being read are passed over.
@@ -27,13 +36,8 @@ export function* liveEnvirons(): Generator<{ pid: number; environ: Buffer }> {
   if (!hasProcfs) return;
   for (const pid of listPids()) {
     if (pid === process.pid) continue;
-    let environ: Buffer;
-    try {
-      environ = readFileSync(`/proc/${pid}/environ`);
-    } catch {
-      continue;
-    }
-    if (environ.length === 0) continue;
+    const environ = readEnviron(pid);
+    if (environ === undefined || environ.length === 0) continue;
     const state = readStat(pid)?.state;
     if (state && state !== "Z" && state !== "X") yield { pid, environ };
   }

@@ -2,6 +2,7 @@ import { constants } from "node:os";
 import type { Writable } from "node:stream";
 import { type SpawnedGroup, spawnGroup } from "../group/spawn.js";
 import { DEFAULT_GRACE_MS, terminate } from "../group/terminate.js";
+import { type KillObserver, KillTally } from "../kill-tally.js";
 import type { ExitInfo, ProcessGroup } from "../types.js";
 import { OutputBuffer } from "./output-buffer.js";
 import { PipeReader } from "./pipe-reader.js";
@@ -51,6 +52,8 @@ export interface RunOptions {
    * the command runs (a wrapper that enters a cgroup, then execs the command).
    */
   readonly wrap?: (command: Command) => Command;
+  /** Told how many processes each kill of this run signalled (kill path `group`). */
+  readonly onKilled?: KillObserver;
 }
 
 export interface RunResult {
@@ -90,6 +93,7 @@ export class Run implements ProcessGroup {
   private readonly readers: PipeReader[];
   private readonly graceMs: number;
   private readonly closeOutputOnKill: boolean;
+  private readonly onKilled: KillObserver | undefined;
   private recordedReason: TerminationReason | undefined;
   private killing: Promise<void> | undefined;
   private outputError: { error: unknown } | undefined;
@@ -101,7 +105,9 @@ export class Run implements ProcessGroup {
       cwd: options.cwd,
       env: options.env,
       fd3: options.fd3Input !== undefined,
+      wrapped: command.file === file ? undefined : file,
     });
+    this.onKilled = options.onKilled;
     this.pid = this.group.pid;
     this.pgid = this.group.pgid;
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
@@ -151,12 +157,15 @@ export class Run implements ProcessGroup {
   /**
    * Terminates the group: TERM, then KILL after the grace; resolves once no live process of it is
    * left. `reason` is recorded when the leader still runs (the first one wins); after it exited this
-   * only ends what it left in its group. Concurrent calls share one termination.
+   * only ends what it left in its group. Concurrent calls share one termination. The processes it
+   * signals are counted in `tally` when given (one shared by the other paths of a session's close),
+   * else reported to the run's `onKilled`.
    */
-  kill(reason: Exclude<TerminationReason, "exited"> = "killed"): Promise<void> {
+  kill(reason: Exclude<TerminationReason, "exited"> = "killed", tally?: KillTally): Promise<void> {
     if (!this.group.exitInfo) this.recordedReason ??= reason;
     if (this.closeOutputOnKill) this.closeOutput();
-    this.killing ??= terminate(this.group, { graceMs: this.graceMs }).finally(() => {
+    const counted = tally ?? (this.onKilled ? new KillTally(this.onKilled) : undefined);
+    this.killing ??= terminate(this.group, { graceMs: this.graceMs, tally: counted }).finally(() => {
       this.killing = undefined;
     });
     return this.killing;
