@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Containment, defaultContainment } from "./containment/containment.js";
 import { SessionRegistry } from "./registry.js";
 import { Session } from "./session.js";
-import { startBash, TRAP_TERM, waitForOutput } from "./test-helpers.js";
+import { startBash, TRAP_TERM, waitForOutput } from "./test/bash-tasks.js";
 
 const dir = mkdtempSync(join(tmpdir(), "boris-close-"));
 const leftovers = new Leftovers();

@@ -1,8 +1,8 @@
 import { startRun } from "@boris-mcp/process-group";
 import { isGone, isRunning, markedPids, procStat, readPids, waitFor } from "@boris-mcp/test-support";
 import { describe, expect, it, vi } from "vitest";
+import { startBash, TRAP_TERM, waitForOutput } from "./test/bash-tasks.js";
 import { commandLine, expectSessionError, spyKills, useSessions } from "./test/sessions.js";
-import { startBash, TRAP_TERM, waitForOutput } from "./test-helpers.js";
 
 const { workdir, leftovers, newSession } = useSessions();
 

@@ -1,8 +1,8 @@
 import { isGone, markedPids } from "@boris-mcp/test-support";
 import { describe, expect, it, vi } from "vitest";
 import { MARKER_NAME } from "./session.js";
+import { startBash, TRAP_TERM } from "./test/bash-tasks.js";
 import { expectSessionError, spyKills, useSessions } from "./test/sessions.js";
-import { startBash, TRAP_TERM } from "./test-helpers.js";
 
 const { workdir, leftovers, newSession } = useSessions();
 

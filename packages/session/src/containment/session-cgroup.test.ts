@@ -20,7 +20,7 @@ import { sweepOrphanedProcesses } from "../orphans.js";
 import { SessionRegistry } from "../registry.js";
 import { SERVER_IDENTITY } from "../server-identity.js";
 import { Session, type SessionOptions } from "../session.js";
-import { cgroupSkipReason, startBash, waitForOutput } from "../test-helpers.js";
+import { cgroupSkipReason, startBash, waitForOutput } from "../test/bash-tasks.js";
 import { Containment, defaultContainment } from "./containment.js";
 
 const dir = mkdtempSync(join(tmpdir(), "boris-cgroup-session-"));
