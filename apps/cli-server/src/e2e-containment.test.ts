@@ -1,7 +1,8 @@
 // The SDK client's own close() of a stdio session ends the daemons that dropped the session marker
-// (env -i, env -u, a title written over the environment): each session has its own cgroup.
+// (env -i, env -u, a title written over the environment, a double fork): each session has its own
+// cgroup.
 import { spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { chownSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { openContainment } from "@boris-mcp/session";
 import {
@@ -10,6 +11,7 @@ import {
   daemonPids,
   isRunning,
   killAll,
+  readPids,
   UNMARKED_DAEMONS,
   unmarkedDaemonsScript,
   waitUntil,
@@ -67,5 +69,53 @@ describe("--cgroup off", () => {
     });
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/boris ready on stdio .*containment=marker cgroups=off /);
+  });
+});
+
+// The fallback, on any machine where this test runs as root: `nobody` cannot create cgroups.
+const NOBODY = 65534;
+const fallbackSkip =
+  process.getuid?.() !== 0
+    ? "needs root, to start the server as nobody"
+    : spawnSync("setpriv", ["--version"]).status !== 0
+      ? "setpriv is missing"
+      : undefined;
+if (fallbackSkip) console.log(`skipping the cgroup fallback e2e test: ${fallbackSkip}`);
+
+describe.skipIf(fallbackSkip !== undefined)("where cgroups cannot be made", () => {
+  it("falls back to the marker, says why, and the SDK client's close() still ends a setsid daemon", async () => {
+    const workdir = makeWorkdir();
+    chownSync(workdir, NOBODY, NOBODY);
+    let stderr = "";
+    const transport = new StdioClientTransport({
+      command: "setpriv",
+      args: [
+        `--reuid=${NOBODY}`,
+        `--regid=${NOBODY}`,
+        "--clear-groups",
+        SERVER_NODE,
+        MAIN,
+        "--workdir",
+        workdir,
+        "--log-level",
+        "info",
+      ],
+      stderr: "pipe",
+    });
+    transport.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    const client = new Client({ name: "boris-e2e", version: "1.0.0" });
+    await client.connect(transport);
+    await waitUntil("the ready line", () => stderr.includes("boris ready on stdio"));
+    expect(stderr).toMatch(/containment=marker cgroups="cannot create a cgroup under \S+ \(EACCES\)"/);
+    const { structured } = await bash(client, "setsid sleep 999 < /dev/null > /dev/null 2>&1 & echo $!");
+    const [daemon] = await readPids(() => String(structured?.stdout ?? ""), 1);
+    started.push(daemon!);
+    expect(isRunning(daemon!)).toBe(true);
+
+    await client.close();
+    await waitUntil("the marked daemon to die", () => !isRunning(daemon!));
+    rmSync(workdir, { recursive: true, force: true });
   });
 });

@@ -1,6 +1,7 @@
-// Daemons that drop the session marker (env -i, env -u, a title written over the environment) die
-// with their session where each session has its own cgroup: after DELETE, server shutdown, a second
-// signal, and a crash followed by the next server's start. Against the built binary.
+// Daemons that drop the session marker (env -i, env -u, a title written over the environment, a
+// double fork) die with their session where each session has its own cgroup: after DELETE, server
+// shutdown, a second signal, and a crash followed by the next server's start. Against the built
+// binary.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -45,7 +46,7 @@ function serverCgroupOf(pid: number): string {
 }
 
 /**
- * Runs the three marker-dropping daemons through `client`'s bash; resolves with their pids and the
+ * Runs the marker-dropping daemons through `client`'s bash; resolves with their pids and the
  * session's cgroup directory (where the daemons are).
  */
 async function startDaemons(client: Client, workdir: string, name: string) {

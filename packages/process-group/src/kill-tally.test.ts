@@ -5,6 +5,7 @@ import {
   daemonPids,
   isRunning,
   Leftovers,
+  procStat,
   readPids,
   UNMARKED_DAEMONS,
   unmarkedDaemonsScript,
@@ -86,6 +87,8 @@ describe("what each kill path killed", () => {
       leftovers.group(run.pgid);
       const [markedDaemon] = await readPids(() => run.stdout.toString(), 2);
       leftovers.pid(markedDaemon!);
+      // Counted by where each one is when the paths look: the setsid'd one must have left the group.
+      expect(await waitFor(() => procStat(markedDaemon!)?.session === markedDaemon)).toBe(true);
       expect(await waitFor(() => daemonPids(pidFile).length === UNMARKED_DAEMONS)).toBe(true);
       for (const pid of daemonPids(pidFile)) leftovers.pid(pid);
 
@@ -98,7 +101,7 @@ describe("what each kill path killed", () => {
       ]);
       expect(await killCgroup(cgroup, { tally })).toBe(true);
       expect(await killMarkedProcesses(marker, { tally })).toBe(0);
-      // bash and its sleep; the setsid'd sleep; the three daemons without the marker.
+      // bash and its sleep; the setsid'd sleep; the daemons without the marker.
       expect(counts).toEqual({ group: 2, marker: 1, cgroup: UNMARKED_DAEMONS });
       expect(isRunning(markedDaemon!)).toBe(false);
     },

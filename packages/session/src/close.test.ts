@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isRunning, Leftovers, markedPids, procStat, readPids, waitFor } from "@boris-mcp/test-support";
@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Containment, defaultContainment } from "./containment/containment.js";
 import { SessionRegistry } from "./registry.js";
 import { Session } from "./session.js";
-import { startBash, TRAP_TERM, waitForOutput } from "./test-helpers.js";
+import { startBash, TRAP_TERM, waitForOutput } from "./test/bash-tasks.js";
 
 const dir = mkdtempSync(join(tmpdir(), "boris-close-"));
 const leftovers = new Leftovers();
@@ -31,19 +31,25 @@ function newSession(graceMs: number): Session {
   return session;
 }
 
-// Prints its pid, appends a line to FILE for every TERM it gets and carries on: only KILL ends it.
-// With `setpgid` it first leaves its group for one of its own.
+// Writes its pid to FILE.pid, appends a line to FILE for every TERM it gets and carries on: only KILL
+// ends it. With `setpgid` it first leaves its group for one of its own. (Each its own pid file: two
+// started in turn may print in either order on a loaded machine.)
 const RECORDER = join(dir, "recorder.pl");
 writeFileSync(
   RECORDER,
   `my ($file, $how) = @ARGV;
 setpgrp(0, 0) if $how eq "setpgid";
 $SIG{TERM} = sub { open(my $f, ">>", $file); print $f "TERM\\n"; close $f; };
-$| = 1;
-print "$$\\n";
+open(my $p, ">", "$file.pid.tmp"); print $p "$$\\n"; close $p; rename("$file.pid.tmp", "$file.pid");
 sleep 1 while 1;
 `,
 );
+
+/** The pid a RECORDER writing to `log` recorded, once it did. */
+async function recorderPid(log: string): Promise<number> {
+  const [pid] = await readPids(() => (existsSync(`${log}.pid`) ? readFileSync(`${log}.pid`, "utf8") : ""), 1);
+  return pid!;
+}
 
 function termsIn(file: string): number {
   try {
@@ -70,17 +76,18 @@ async function startEscapees(session: Session, name: string): Promise<Escapees> 
   const leaverLog = join(dir, `${unique}-leaver.log`);
   const task = startBash(
     session,
-    `setsid perl ${RECORDER} ${daemonLog} setsid & sleep 0.2; perl ${RECORDER} ${leaverLog} setpgid & wait`,
+    `setsid perl ${RECORDER} ${daemonLog} setsid & perl ${RECORDER} ${leaverLog} setpgid & wait`,
     leftovers,
   );
-  const [daemon, leaver] = await readPids(() => task.stdout.toString(), 2);
-  leftovers.pid(daemon!);
-  leftovers.pid(leaver!);
+  const daemon = await recorderPid(daemonLog);
+  const leaver = await recorderPid(leaverLog);
+  leftovers.pid(daemon);
+  leftovers.pid(leaver);
   // Both left the task's group: the group's TERM cannot reach them.
-  expect(await waitFor(() => procStat(daemon!)?.session === daemon)).toBe(true);
-  expect(await waitFor(() => procStat(leaver!)?.pgrp === leaver)).toBe(true);
-  expect(procStat(leaver!)?.session).toBe(task.run.pgid);
-  return { daemon: daemon!, daemonLog, leaver: leaver!, leaverLog };
+  expect(await waitFor(() => procStat(daemon)?.session === daemon)).toBe(true);
+  expect(await waitFor(() => procStat(leaver)?.pgrp === leaver)).toBe(true);
+  expect(procStat(leaver)?.session).toBe(task.run.pgid);
+  return { daemon, daemonLog, leaver, leaverLog };
 }
 
 describe.each(CONTAINMENTS)("Session.close and escaped processes ($name)", (c) => {

@@ -4,7 +4,7 @@ import { isGone, isRunning, Leftovers } from "@boris-mcp/test-support";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SessionRegistry } from "./registry.js";
 import { Session } from "./session.js";
-import { startBash, TRAP_TERM, waitForOutput } from "./test-helpers.js";
+import { startBash, TRAP_TERM, waitForOutput } from "./test/bash-tasks.js";
 
 const workdir = tmpdir();
 const leftovers = new Leftovers();

@@ -7,7 +7,7 @@ import { SESSION_MARKER } from "./environ.js";
 import { pidsIn } from "./pids.js";
 
 /** How many daemons unmarkedDaemonsScript starts. */
-export const UNMARKED_DAEMONS = 3;
+export const UNMARKED_DAEMONS = 4;
 
 /**
  * Perl rewrites `$0` over the memory of its arguments and, when the title is longer, of its
@@ -17,9 +17,16 @@ export const UNMARKED_DAEMONS = 3;
 const TITLE_REWRITER = `$0 = "boris-test-daemon: worker process " . ("x" x 16384); open(my $f, ">>", $ARGV[0]) or die; print $f "$$\\n"; close $f; sleep 1 while 1;`;
 
 /**
- * A bash script that starts three setsid'd `sleep`-like daemons without the session marker and
- * appends their pids to `pidFile`, one per line: one under `env -i` (an empty environment), one
- * under `env -u BORIS_SESSION`, and a perl daemon that overwrites its environment with its title.
+ * The classic daemon: fork, setsid, fork again, the middle one exits (the daemon is reparented and
+ * leads neither its session nor its group). It writes its pid once its parent has exited.
+ */
+const DOUBLE_FORKER = `use POSIX (); fork and exit; POSIX::setsid(); my $mid = $$; fork and exit; select(undef, undef, undef, 0.01) while getppid() == $mid; open(my $f, ">>", $ARGV[0]) or die; print $f "$$\\n"; close $f; sleep 1 while 1;`;
+
+/**
+ * A bash script that starts four `sleep`-like daemons outside the command's group and session,
+ * without the session marker, and appends their pids to `pidFile`, one per line: a setsid'd one
+ * under `env -i` (an empty environment), one under `env -u BORIS_SESSION`, a perl daemon that
+ * overwrites its environment with its title, and a double-forked one under `env -i`.
  */
 export function unmarkedDaemonsScript(pidFile: string): string {
   const quiet = "< /dev/null > /dev/null 2>&1 &";
@@ -27,6 +34,7 @@ export function unmarkedDaemonsScript(pidFile: string): string {
     `env -i setsid /bin/sh -c 'echo $$ >> "$0"; exec sleep 999' '${pidFile}' ${quiet}`,
     `env -u ${SESSION_MARKER} setsid /bin/sh -c 'echo $$ >> "$0"; exec sleep 999' '${pidFile}' ${quiet}`,
     `setsid perl -e '${TITLE_REWRITER}' '${pidFile}' ${quiet}`,
+    `env -i perl -e '${DOUBLE_FORKER}' '${pidFile}' ${quiet}`,
     "echo started",
   ].join("\n");
 }

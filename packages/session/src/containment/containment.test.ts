@@ -5,7 +5,7 @@ import { cgroupOf, isRunning, Leftovers, waitFor } from "@boris-mcp/test-support
 import { afterEach, describe, expect, it } from "vitest";
 import { SERVER_IDENTITY } from "../server-identity.js";
 import { Session } from "../session.js";
-import { cgroupSkipReason } from "../test-helpers.js";
+import { cgroupSkipReason } from "../test/bash-tasks.js";
 import { ContainmentError, defaultContainment, openContainment } from "./containment.js";
 
 const leftovers = new Leftovers();

@@ -20,7 +20,7 @@ import { sweepOrphanedProcesses } from "../orphans.js";
 import { SessionRegistry } from "../registry.js";
 import { SERVER_IDENTITY } from "../server-identity.js";
 import { Session, type SessionOptions } from "../session.js";
-import { cgroupSkipReason, startBash, waitForOutput } from "../test-helpers.js";
+import { cgroupSkipReason, startBash, waitForOutput } from "../test/bash-tasks.js";
 import { Containment, defaultContainment } from "./containment.js";
 
 const dir = mkdtempSync(join(tmpdir(), "boris-cgroup-session-"));
@@ -55,8 +55,8 @@ function termsIn(file: string): number {
 }
 
 /**
- * Runs, as `session`'s foreground command, the three daemons that drop the marker and a fourth
- * one that also ignores TERM (recording each in `<name>.log`); resolves with their pids once each
+ * Runs, as `session`'s foreground command, the daemons that drop the marker and one more that
+ * also ignores TERM (recording each in `<name>.log`); resolves with their pids once each
  * is checked to be outside the session's reach but for its cgroup.
  */
 async function startUnmarkedDaemons(session: Session, name: string) {
@@ -74,7 +74,8 @@ async function startUnmarkedDaemons(session: Session, name: string) {
   for (const pid of daemons) {
     leftovers.pid(pid);
     // Not in the command's group or session, no marker: only the cgroup still holds them.
-    expect(procStat(pid)?.session).toBe(pid);
+    expect(procStat(pid)?.session).not.toBe(run.pgid);
+    expect(procStat(pid)?.pgrp).not.toBe(run.pgid);
     expect(markerValuesOf(pid)).toEqual([]);
   }
   return { daemons, stubborn: stubborn!, log };
@@ -152,12 +153,15 @@ describe.skipIf(cgroupSkipReason !== undefined)("session cgroups", () => {
     await startUnmarkedDaemons(s, "counted");
     const task = startBash(
       s,
-      "setsid sleep 1000 < /dev/null > /dev/null 2>&1 & echo ready; sleep 1000 & wait",
+      "setsid sleep 1000 < /dev/null > /dev/null 2>&1 & echo $!; sleep 1000 & echo $!; wait",
       leftovers,
     );
-    await waitForOutput(task, "ready");
+    const [daemon] = await readPids(() => task.stdout.toString(), 2);
+    leftovers.pid(daemon!);
+    // Counted by where each one is when close looks: the setsid'd one must have left the group.
+    expect(await waitFor(() => procStat(daemon!)?.session === daemon)).toBe(true);
     await s.close();
-    // The task's bash and sleep; its setsid'd sleep (marked); the four daemons without the marker.
+    // The task's bash and sleep; its setsid'd sleep (marked); the daemons without the marker and the TERM-ignoring one.
     expect(counts).toEqual({ group: 2, marker: 1, cgroup: UNMARKED_DAEMONS + 1 });
   });
 

@@ -1,5 +1,5 @@
 import { existsSync, type Stats } from "node:fs";
-import { readlink } from "node:fs/promises";
+import { lstat, readlink } from "node:fs/promises";
 
 /**
  * Linux shows every open descriptor as a "magic" link under /proc/self/fd: reading the link gives
@@ -19,12 +19,26 @@ export function fdPath(fd: number): string {
 /** What the kernel appends to the link of a descriptor whose file has been unlinked. */
 const DELETED = " (deleted)";
 
+/** Whether `path` names the object `stats` describes (false when it names nothing or another). */
+async function names(path: string, stats: Stats): Promise<boolean> {
+  try {
+    const named = await lstat(path);
+    return named.ino === stats.ino && named.dev === stats.dev;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The real path of what `fd` refers to, or undefined where /proc/self/fd is not available. A file
- * unlinked while open (`stats.nlink === 0`) keeps the path it had, without the kernel's suffix.
+ * whose name went away while it was open keeps the path it had, without the kernel's suffix: one
+ * unlinked (`stats.nlink === 0`), and one another file was renamed over while a hard link keeps it
+ * (a name that really ends in the suffix still names the object, and is kept).
  */
 export async function realPathOfFd(fd: number, stats: Stats): Promise<string | undefined> {
   if (!hasProcFd) return undefined;
   const link = await readlink(fdPath(fd));
-  return stats.nlink === 0 && link.endsWith(DELETED) ? link.slice(0, -DELETED.length) : link;
+  if (!link.endsWith(DELETED)) return link;
+  if (stats.nlink > 0 && (await names(link, stats))) return link;
+  return link.slice(0, -DELETED.length);
 }

@@ -1,9 +1,9 @@
 // Test helpers of this package only; the process questions shared by every package's tests are in
 // @boris-mcp/test-support.
 import { type Leftovers, waitFor } from "@boris-mcp/test-support";
-import type { BackgroundTask } from "./background-task.js";
-import { defaultContainment } from "./containment/containment.js";
-import type { Session } from "./session.js";
+import type { BackgroundTask } from "../background-task.js";
+import { defaultContainment } from "../containment/containment.js";
+import type { Session } from "../session.js";
 
 /** Starts `script` in bash as a background task of `session` (its group noted for clean-up). */
 export function startBash(session: Session, script: string, leftovers: Leftovers): BackgroundTask {
