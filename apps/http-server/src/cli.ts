@@ -68,6 +68,9 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const logger = createLogger({ name: "boris-http", level: options.logLevel, format: options.logFormat });
   const { token, generated } = chooseToken(options);
   const instanceId = options.instanceId ?? randomBytes(4).toString("hex");
+  // Commands inherit the server's environment: `echo $BORIS_INSTANCE_ID` tells which instance runs
+  // them, behind a balancer too, whether the id came from the flag, the variable or chance.
+  process.env.BORIS_INSTANCE_ID = instanceId;
   const toolConfig = createToolConfig(toolSettings(options, env));
   const sessionOptions = sessionSettings(options);
   const app = createHttpApp({
@@ -78,6 +81,8 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     sessionOptions,
     idleTimeoutMs: Math.round(options.sessionIdleTimeoutSeconds * 1000),
     orphanTimeoutMs: Math.round(options.sessionOrphanTimeoutSeconds * 1000),
+    keepAliveMs: Math.round(options.sseKeepaliveSeconds * 1000),
+    resumeWindowMs: Math.round(options.resumeWindowSeconds * 1000),
     maxSessions: options.maxSessions,
     logger,
     host: options.host,

@@ -55,6 +55,8 @@ describe("parseOptions", () => {
       instanceId: undefined,
       sessionIdleTimeoutSeconds: 600,
       sessionOrphanTimeoutSeconds: 60,
+      sseKeepaliveSeconds: 15,
+      resumeWindowSeconds: 60,
       allowOrigins: [],
       maxSessions: 1000,
     };
@@ -93,6 +95,9 @@ describe("parseOptions", () => {
       "--session-idle-timeout",
       "1",
       "--session-orphan-timeout=2.5",
+      "--sse-keepalive",
+      "0.5",
+      "--resume-window=90",
       "--instance-id",
       "boris_A-1",
       "--allow-origin",
@@ -121,6 +126,8 @@ describe("parseOptions", () => {
       instanceId: "boris_A-1",
       sessionIdleTimeoutSeconds: 1,
       sessionOrphanTimeoutSeconds: 2.5,
+      sseKeepaliveSeconds: 0.5,
+      resumeWindowSeconds: 90,
       allowOrigins: ["http://localhost:6274", "https://example.com"],
       maxSessions: 2,
     });
@@ -146,6 +153,8 @@ describe("parseOptions", () => {
       BORIS_GENERATE_TOKEN: "true",
       BORIS_SESSION_IDLE_TIMEOUT: "0",
       BORIS_SESSION_ORPHAN_TIMEOUT: "0",
+      BORIS_SSE_KEEPALIVE: "0",
+      BORIS_RESUME_WINDOW: "0",
       BORIS_INSTANCE_ID: "pod-3",
       BORIS_ALLOW_ORIGINS: "http://a.test,http://b.test:81",
       BORIS_MAX_SESSIONS: "7",
@@ -169,6 +178,8 @@ describe("parseOptions", () => {
       generateToken: true,
       sessionIdleTimeoutSeconds: 0,
       sessionOrphanTimeoutSeconds: 0,
+      sseKeepaliveSeconds: 0,
+      resumeWindowSeconds: 0,
       instanceId: "pod-3",
       allowOrigins: ["http://a.test", "http://b.test:81"],
       maxSessions: 7,
@@ -277,6 +288,12 @@ describe("parseOptions errors", () => {
     expect(errorOf(["--bg-timeout", "-1"])).toContain(
       '--bg-timeout "-1": expected a number of seconds, 0 to turn it off',
     );
+    expect(errorOf(["--sse-keepalive", "15s"])).toContain(
+      '--sse-keepalive "15s": expected a number of seconds, 0 to turn it off',
+    );
+    expect(errorOf([], { BORIS_RESUME_WINDOW: "soon" })).toContain(
+      'BORIS_RESUME_WINDOW="soon": expected a number of seconds, 0 to turn it off',
+    );
     expect(errorOf(["--shell="])).toContain('--shell "": expected a shell path, got an empty value');
     expect(errorOf(["--token", "a b"])).toContain("expected a token of printable ASCII");
     expect(errorOf(["--allow-origin", "example.com"])).toContain(
@@ -331,6 +348,8 @@ describe("parseOptions errors", () => {
       "--instance-id",
       "--session-idle-timeout",
       "--session-orphan-timeout",
+      "--sse-keepalive",
+      "--resume-window",
       "--allow-origin",
       "--max-sessions",
     ]) {
