@@ -60,6 +60,7 @@ export async function runStdio(
   const life = new ServerLifecycle({
     logger,
     graceMs: session.graceMs,
+    killSessionsNow: () => session.killNow(),
     close: async () => {
       stopWatching();
       await session.close();

@@ -1,11 +1,13 @@
 import type { BorisOptions } from "./parse.js";
 
-/** Fixed limits of the tools that are not options (SPEC §3). */
+/**
+ * Fixed limits of the tools that are not options (SPEC §3). The TERM → KILL grace is not here: it is
+ * a fact of process termination, defined once as DEFAULT_GRACE_MS in @boris-mcp/process-group (and
+ * re-exported by @boris-mcp/session), which a Session applies to every kill of its processes.
+ */
 export const TOOL_DEFAULTS = {
   /** Upper bound of a bash call's `timeout` argument (ms); raised to --timeout when that is larger. */
   maxTimeoutMs: 600_000,
-  /** TERM → KILL grace for timeouts, cancellation, task_kill and search kills. */
-  killGraceMs: 5_000,
   /** How long the pipes are still read after the shell exits. */
   drainMs: 100,
   /** Characters kept per stream in a result. */
@@ -27,7 +29,6 @@ export function toolSettings(options: BorisOptions, env: Readonly<Record<string,
     shell: options.shell,
     defaultTimeoutMs,
     maxTimeoutMs: Math.max(TOOL_DEFAULTS.maxTimeoutMs, defaultTimeoutMs),
-    killGraceMs: TOOL_DEFAULTS.killGraceMs,
     drainMs: TOOL_DEFAULTS.drainMs,
     outputLimit: TOOL_DEFAULTS.outputLimit,
     progressIntervalMs: TOOL_DEFAULTS.progressIntervalMs,
@@ -47,7 +48,6 @@ export function toolSettings(options: BorisOptions, env: Readonly<Record<string,
 export function sessionSettings(options: BorisOptions) {
   return {
     workdir: options.workdir,
-    graceMs: TOOL_DEFAULTS.killGraceMs,
     backgroundTaskTimeoutMs: Math.round(options.backgroundTaskTimeoutSeconds * 1000),
     outputLimit: TOOL_DEFAULTS.outputLimit,
     drainMs: TOOL_DEFAULTS.drainMs,

@@ -8,8 +8,6 @@ export interface ToolConfig {
   readonly defaultTimeoutMs: number;
   /** Upper bound for a bash call's `timeout` argument, ms. */
   readonly maxTimeoutMs: number;
-  /** TERM → KILL grace for timeouts, cancellation, task_kill and search kills, ms. */
-  readonly killGraceMs: number;
   /** How long after the shell exits its pipes are still read, ms. */
   readonly drainMs: number;
   /** Characters kept per stream in a result (head + tail). */

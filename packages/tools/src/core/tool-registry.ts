@@ -12,6 +12,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { ErrorCode, errorResult, ToolError } from "./errors.js";
+import { fromSessionError } from "./session-errors.js";
 import type { ToolConfig } from "./tool-config.js";
 
 export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -244,11 +245,8 @@ export function serveTools(
       try {
         return await def.handler(parsed.data, ctx);
       } catch (err) {
-        if (err instanceof ToolError) return errorResult(err.code, err.message);
-        const code = (err as { code?: unknown })?.code;
-        if (code === ErrorCode.SESSION_CLOSED || code === ErrorCode.BASH_TASK_LIMIT) {
-          return errorResult(code, (err as Error).message);
-        }
+        const toolError = err instanceof ToolError ? err : fromSessionError(err);
+        if (toolError) return errorResult(toolError.code, toolError.message);
         return errorResult(
           ErrorCode.IO_ERROR,
           `${name} failed unexpectedly: ${(err as Error)?.message ?? String(err)}`,

@@ -1,16 +1,8 @@
-import type { Session } from "@boris-mcp/session";
 import { ErrorCode, ToolError } from "../core/errors.js";
 import type { ToolContext } from "../core/tool-registry.js";
 import { openInScope, type ScopedFile } from "../scope/scoped-open.js";
 
-export function assertOpen(session: Session): void {
-  if (session.closed) {
-    throw new ToolError(
-      ErrorCode.SESSION_CLOSED,
-      "this session is closed; reconnect to start a new session.",
-    );
-  }
-}
+export { assertSessionOpen as assertOpen } from "../core/session-errors.js";
 
 export function accessDenied(reason: string): ToolError {
   return new ToolError(ErrorCode.ACCESS_DENIED, reason);

@@ -1,5 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ErrorCode, ioError, ToolError, textResult } from "../core/errors.js";
+import { sessionClosed } from "../core/session-errors.js";
 import type { ToolConfig } from "../core/tool-config.js";
 import { defineTool, type ToolContext, type ToolDefinition } from "../core/tool-registry.js";
 import { findFileLessDirs } from "./glob-dirs.js";
@@ -62,8 +63,7 @@ async function glob(req: GlobRequest, ctx: ToolContext): Promise<CallToolResult>
     ctx,
     deadline,
   );
-  if (rg.stop === "closed")
-    throw new ToolError(ErrorCode.SESSION_CLOSED, "glob: the session was closed during the search.");
+  if (rg.stop === "closed") throw sessionClosed();
   if (rg.stop === "cancelled") return textResult("Search cancelled.");
   if (rg.stop === "done") {
     splitter.end();

@@ -1,4 +1,5 @@
-import { ErrorCode, ioError, ToolError } from "../core/errors.js";
+import { ioError, ToolError } from "../core/errors.js";
+import { sessionClosed } from "../core/session-errors.js";
 import type { ToolContext } from "../core/tool-registry.js";
 import { type CheckedFile, openCheckedFile } from "./checked-file.js";
 import { compileGlob, type GlobMatcher } from "./glob-pattern.js";
@@ -120,5 +121,5 @@ export function resultKey(p: GrepPlan): string {
 
 /** The ToolError for a session closed during the search. */
 export function closedDuringSearch(): ToolError {
-  return new ToolError(ErrorCode.SESSION_CLOSED, "grep: the session was closed during the search.");
+  return sessionClosed();
 }

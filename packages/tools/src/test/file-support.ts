@@ -17,7 +17,6 @@ export function testConfig(overrides: Partial<ToolConfig> = {}): ToolConfig {
     shell: "/bin/bash",
     defaultTimeoutMs: 120_000,
     maxTimeoutMs: 600_000,
-    killGraceMs: 200,
     drainMs: 50,
     outputLimit: 30_000,
     progressIntervalMs: 50,
