@@ -113,12 +113,23 @@ export async function startHaproxy(haproxy: string, instances: readonly Instance
   return { ...balancer, admin } satisfies HaproxyBalancer;
 }
 
-/** nginx with deploy/nginx/boris.conf (or `site`, already derived) in front of `instances`. */
+/** nginx with deploy/nginx/boris.conf in front of `instances`. */
 export async function startNginx(
   nginx: string,
   instances: readonly Instance[],
   dir: string,
   options: NginxOptions = {},
+): Promise<Balancer> {
+  return startNginxSite(nginx, dir, (listen) =>
+    nginxSiteConfig(readShipped(SHIPPED_NGINX), { listen, instances: instanceMap(instances) }, options),
+  );
+}
+
+/** nginx with the site config `site(listen)` makes for its listen address. */
+export async function startNginxSite(
+  nginx: string,
+  dir: string,
+  site: (listen: string) => string,
 ): Promise<Balancer> {
   const port = await freePort();
   // Workers drop root privileges (to nobody): their temp folders must be theirs to write.
@@ -129,14 +140,7 @@ export async function startNginx(
     chmodSync(join(dir, sub), 0o777);
   }
   const siteFile = join(dir, "boris.conf");
-  writeFileSync(
-    siteFile,
-    nginxSiteConfig(
-      readShipped(SHIPPED_NGINX),
-      { listen: `127.0.0.1:${port}`, instances: instanceMap(instances) },
-      options,
-    ),
-  );
+  writeFileSync(siteFile, site(`127.0.0.1:${port}`));
   const configFile = join(dir, "nginx.conf");
   writeFileSync(configFile, nginxMainConfig(siteFile, dir));
   return run("nginx", nginx, ["-c", configFile, "-p", dir, "-e", join(dir, "error.log")], port, configFile);

@@ -22,10 +22,14 @@ export function ownerOf(sessionId: string): string {
   return sessionId.slice(0, sessionId.indexOf("."));
 }
 
-/** Opens a session through `url` (an `initialize` without an id: the balancer picks an instance). */
-export async function openSession(url: string): Promise<ClusterSession> {
+/**
+ * Opens a session through `url` (an `initialize` without an id: the balancer picks an instance), or,
+ * with `sessionId`, goes on with a session opened elsewhere (no initialize).
+ */
+export async function openSession(url: string, sessionId?: string): Promise<ClusterSession> {
   const resumes: string[] = [];
   const transport = new StreamableHTTPClientTransport(new URL(url), {
+    ...(sessionId ? { sessionId } : {}),
     fetch: (input, init) => {
       const lastEventId = new Headers(init?.headers).get("last-event-id");
       if (lastEventId) resumes.push(lastEventId);
@@ -36,12 +40,12 @@ export async function openSession(url: string): Promise<ClusterSession> {
   // The standalone GET stream of a session whose instance died fails to reconnect: expected here.
   client.onerror = () => {};
   await client.connect(transport);
-  const sessionId = transport.sessionId!;
+  const id = transport.sessionId!;
   return {
     client,
     transport,
-    sessionId,
-    owner: ownerOf(sessionId),
+    sessionId: id,
+    owner: ownerOf(id),
     resumes,
     async close() {
       await client.close().catch(() => {});

@@ -152,6 +152,36 @@ export function renderTemplate(template: string, env: Readonly<Record<string, st
   );
 }
 
+export interface KubernetesRun {
+  /** `HOST:PORT` of the DNS server for `resolver`. */
+  readonly resolver: string;
+  readonly namespace: string;
+  /** `127.0.0.1:PORT` nginx listens on (8080 in the pod). */
+  readonly listen: string;
+  /** The port every pod listens on (8080 in the cluster). */
+  readonly podPort: number;
+}
+
+/**
+ * deploy/kubernetes/boris.conf.template rendered as the nginx image renders it, with the ports of a
+ * run on this machine: nginx's listen address and the pods' port.
+ */
+export function kubernetesSiteConfig(template: string, run: KubernetesRun): string {
+  const rendered = renderTemplate(template, {
+    NGINX_LOCAL_RESOLVERS: `${run.resolver} `,
+    POD_NAMESPACE: run.namespace,
+  });
+  return derive(rendered, [
+    { what: "the listen line", pattern: /^(\s*listen )8080;$/gm, replace: `$1${run.listen};`, count: 1 },
+    {
+      what: "the pod port of each target",
+      pattern: /(\.svc\.cluster\.local):8080"/g,
+      replace: `$1:${run.podPort}"`,
+      count: 3,
+    },
+  ]);
+}
+
 export function readShipped(file: string): string {
   return readFileSync(file, "utf8");
 }

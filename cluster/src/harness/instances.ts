@@ -20,7 +20,7 @@ export interface Instance {
   readonly id: string;
   readonly pid: number;
   readonly port: number;
-  /** `127.0.0.1:PORT`, as a balancer config names it. */
+  /** `HOST:PORT` it listens on (127.0.0.1 unless `--host` says otherwise), as a balancer config names it. */
   readonly address: string;
   readonly workdir: string;
   /** The `NAME=value` entry the instance and every process it starts carry. */
@@ -58,11 +58,11 @@ export async function startInstance(
   let stderr = "";
   proc.stderr!.setEncoding("utf8");
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
+  const [host, port] = await new Promise<[string, number]>((resolve, reject) => {
     proc.stderr!.on("data", (chunk: string) => {
       stderr += chunk;
-      const m = /boris-http listening on http:\/\/127\.0\.0\.1:(\d+)\/mcp/.exec(stderr);
-      if (m) resolve(Number(m[1]));
+      const m = /boris-http listening on http:\/\/([\d.]+):(\d+)\/mcp/.exec(stderr);
+      if (m) resolve([m[1]!, Number(m[2])]);
     });
     void exited.then(() => reject(new Error(`boris-http ${id} exited before listening: ${stderr}`)));
   });
@@ -72,13 +72,13 @@ export async function startInstance(
     id,
     pid,
     port,
-    address: `127.0.0.1:${port}`,
+    address: `${host}:${port}`,
     workdir,
     mark,
     stderr: () => stderr,
     processes,
     async health() {
-      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      const res = await fetch(`http://${host}:${port}/health`);
       return (await res.json()) as { status: string; instance: string; sessions: number };
     },
     async crash() {
