@@ -19,6 +19,15 @@ export const TOOL_DEFAULTS = {
 } as const;
 
 /**
+ * Whether a client's roots decide where its session starts and what the file tools reach: only when
+ * the operator set neither --workdir nor --allow-dir. Whatever the operator set is the contract, and
+ * a client's roots are paths on the client's machine, which a remote server may not even have.
+ */
+export function followsClientRoots(options: Pick<BorisOptions, "workdirGiven" | "allowDirs">): boolean {
+  return !options.workdirGiven && options.allowDirs.length === 0;
+}
+
+/**
  * The settings of the tools, plain values derived once from the options: the tools package turns
  * them into its ToolConfig (`createToolConfig`, which builds the path scope from `allowDirs` and
  * `denyPatterns`). `rgPath` comes from BORIS_RG_PATH when set.
@@ -41,6 +50,7 @@ export function toolSettings(options: BorisOptions, env: Readonly<Record<string,
     rgPath: env.BORIS_RG_PATH?.trim() ? env.BORIS_RG_PATH : undefined,
     allowDirs: options.allowDirs,
     denyPatterns: options.denyPatterns,
+    followClientRoots: followsClientRoots(options),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { Session } from "@boris-mcp/session";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { type ScopeLogger, SessionScope } from "./core/session-scope.js";
 import type { ToolConfig } from "./core/tool-config.js";
 import { serveTools, type ToolDefinition } from "./core/tool-registry.js";
 import { fileTools } from "./files/file-tools.js";
@@ -9,6 +11,7 @@ import { grepTool } from "./search/grep.js";
 import { shellTools } from "./shell/shell-tools.js";
 
 export { ErrorCode, errorResult, ioError, ToolError, textResult } from "./core/errors.js";
+export { ROOTS_TIMEOUT_MS, type ScopeLogger } from "./core/session-scope.js";
 export { createToolConfig, type ToolConfig, type ToolSettings } from "./core/tool-config.js";
 export type { ToolContext, ToolDefinition } from "./core/tool-registry.js";
 export { defineTool, describeTools, serveTools } from "./core/tool-registry.js";
@@ -59,16 +62,42 @@ export interface ServerIdentity {
   readonly instructions: string;
 }
 
+export interface SessionServerOptions {
+  /** Where the client roots' decisions go (ignored roots, the scope they set). */
+  readonly logger?: ScopeLogger;
+  /** How long the client may take to answer `roots/list`, ms; default ROOTS_TIMEOUT_MS. */
+  readonly rootsTimeoutMs?: number;
+}
+
 /**
  * The MCP server of one session, the same for both binaries: the SDK's low-level `Server` (the
  * tools install their own handlers, so McpServer's registration helpers would go unused) with every
- * tool `config` enables bound to `session`. The caller connects it to a transport.
+ * tool `config` enables bound to `session`. With `config.followClientRoots`, a client that offers
+ * roots gets its session started in and scoped to them (SessionScope). The caller connects it to a
+ * transport.
  */
-export function createSessionServer(identity: ServerIdentity, session: Session, config: ToolConfig): Server {
+export function createSessionServer(
+  identity: ServerIdentity,
+  session: Session,
+  config: ToolConfig,
+  options: SessionServerOptions = {},
+): Server {
   const server = new Server(
     { name: identity.name, version: identity.version },
     { capabilities: {}, instructions: identity.instructions },
   );
-  registerTools(server, session, config);
+  let sessionScope: SessionScope | undefined;
+  if (config.followClientRoots) {
+    const scope = new SessionScope({
+      operatorScope: config.pathScope,
+      session,
+      clientOffersRoots: () => server.getClientCapabilities()?.roots !== undefined,
+      logger: options.logger,
+      rootsTimeoutMs: options.rootsTimeoutMs,
+    });
+    server.setNotificationHandler(RootsListChangedNotificationSchema, () => scope.rootsChanged());
+    sessionScope = scope;
+  }
+  serveTools(server, session, config, toolsFor(config), sessionScope);
   return server;
 }

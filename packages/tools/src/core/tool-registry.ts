@@ -11,8 +11,10 @@ import {
   type ToolAnnotations,
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { ErrorCode, errorResult, ToolError } from "./errors.js";
+import type { PathScope } from "../scope/path-scope.js";
+import { ErrorCode, errorResult, ToolError, textResult } from "./errors.js";
 import { fromSessionError } from "./session-errors.js";
+import type { SessionScope } from "./session-scope.js";
 import type { ToolConfig } from "./tool-config.js";
 
 export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -21,6 +23,11 @@ export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification
 export interface ToolContext {
   readonly session: Session;
   readonly config: ToolConfig;
+  /**
+   * What the file and search tools may reach in this call: the operator's scope
+   * (`config.pathScope`), or the client's roots within it (SessionScope).
+   */
+  readonly scope: PathScope;
   /** Fires when the client cancels the request or the HTTP connection goes away. */
   readonly signal: AbortSignal;
   /** Present when the client asked for progress notifications. */
@@ -190,12 +197,14 @@ function lowLevel(server: ServerLike): Server {
 /**
  * Serves `defs` on `server` for one session. Argument validation is ours (not the SDK's) so a bad
  * call gets `[INVALID_INPUT] …` naming the field; unexpected exceptions become error results.
+ * With `sessionScope`, a call waits for the client's roots when they are not known yet.
  */
 export function serveTools(
   server: ServerLike,
   session: Session,
   config: ToolConfig,
   defs: readonly ToolDefinition[],
+  sessionScope?: SessionScope,
 ): void {
   const low = lowLevel(server);
   const byName = new Map(defs.map((d) => [d.name, d]));
@@ -226,9 +235,15 @@ export function serveTools(
       const parsed = def.inputSchema.safeParse(rawArgs);
       if (!parsed.success) return invalidArguments(name, parsed.error, rawArgs);
       const progressToken = request.params._meta?.progressToken;
+      const scope = sessionScope
+        ? (sessionScope.ready ?? (await sessionScope.settle(extra)))
+        : config.pathScope;
+      // Cancelled while the client's roots were still unknown: nothing ran (nobody reads this answer).
+      if (!scope) return textResult(`${name} cancelled before it ran.`);
       const ctx: ToolContext = {
         session,
         config,
+        scope,
         signal: extra.signal,
         progressToken,
         extra,

@@ -14,7 +14,7 @@ export function accessDenied(reason: string): ToolError {
  * read is always opened with `openScoped`.
  */
 export async function resolveInScope(ctx: ToolContext, given: string): Promise<string> {
-  const scoped = await ctx.config.pathScope.resolve(given, ctx.session.cwd);
+  const scoped = await ctx.scope.resolve(given, ctx.session.cwd);
   if (!scoped.ok) throw accessDenied(scoped.reason);
   return scoped.path;
 }
@@ -29,7 +29,7 @@ export async function openScoped(
   given: string,
   resolvedBefore?: string,
 ): Promise<ScopedFile> {
-  const opened = await openInScope(ctx.config.pathScope, given, ctx.session.cwd, resolvedBefore);
+  const opened = await openInScope(ctx.scope, given, ctx.session.cwd, resolvedBefore);
   if (!opened.ok) throw accessDenied(opened.reason);
   return opened.file;
 }

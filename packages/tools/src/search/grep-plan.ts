@@ -75,10 +75,10 @@ export async function planGrep(req: GrepRequest, ctx: ToolContext): Promise<Grep
     root: canonical,
     file: undefined,
     label: "",
-    scope: scopeIsOpen(config.pathScope) ? undefined : new ReportedPathScope(canonical, config.pathScope),
+    scope: scopeIsOpen(ctx.scope) ? undefined : new ReportedPathScope(canonical, ctx.scope),
     include,
     typeGlobs,
-    excludes: denyPruneGlobs(config.pathScope),
+    excludes: denyPruneGlobs(ctx.scope),
   };
 }
 

@@ -26,6 +26,7 @@ export function testConfig(overrides: Partial<ToolConfig> = {}): ToolConfig {
     anthropicCompat: false,
     disabledTools: new Set(),
     pathScope: createPathScope(),
+    followClientRoots: false,
     searchTimeoutMs: 30_000,
     rgPath: undefined,
     ...overrides,
