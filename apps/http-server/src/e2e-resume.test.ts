@@ -45,21 +45,19 @@ describe("resumable streams: a dropped connection does not lose the call", () =>
   });
 
   /** Starts the gated command through the proxy; resolves once it runs and the client holds a cursor. */
-  async function startGated(name: string) {
+  async function startGated(name: string, command = gatedCommand(name)) {
     const cursors: string[] = [];
-    const call = client.client.callTool(
-      { name: "bash", arguments: { command: gatedCommand(name) } },
-      undefined,
-      {
-        timeout: 60_000,
-        onresumptiontoken: (token) => cursors.push(token),
-      },
-    );
+    const progress: string[] = [];
+    const call = client.client.callTool({ name: "bash", arguments: { command } }, undefined, {
+      timeout: 60_000,
+      onresumptiontoken: (token) => cursors.push(token),
+      onprogress: (p) => progress.push(p.message ?? ""),
+    });
     await waitUntil(
       `${name} to run with a cursor in the client`,
       () => existsSync(join(server.workdir, `${name}.runs`)) && cursors.length > 0,
     );
-    return { call, cursors };
+    return { call, cursors, progress };
   }
 
   it("gets the result on the reconnected stream when the connection is cut while the command runs", async () => {
@@ -93,16 +91,25 @@ describe("resumable streams: a dropped connection does not lose the call", () =>
     expect(readFileSync(join(server.workdir, "twice.runs"), "utf8")).toBe("run\n");
   });
 
-  it("replays a result that was stored while the client could not reach the server", async () => {
-    const { call } = await startGated("away");
+  it("replays the output and the result stored while the client could not reach the server", async () => {
+    // After the gate opens (while the client is cut off) the command prints a line, then ends.
+    const command = gatedCommand("away").replace(
+      "; echo finished",
+      "; echo printed while away; echo finished",
+    );
+    const { call, progress } = await startGated("away", command);
     proxy.setDown(true);
     proxy.cut();
+    const heardBefore = progress.join("");
     writeFileSync(join(server.workdir, "away.go"), "");
     await waitUntil("the server to store the answer of the dropped stream", () =>
       server.stderr().includes("answer of a dropped stream stored"),
     );
     proxy.setDown(false);
     expect(textOf(await call)).toContain("finished away");
+    // The progress notification sent while away came down the reconnected stream, before the result.
+    expect(heardBefore).not.toContain("printed while away");
+    expect(progress.join("")).toContain("printed while away");
     expect(readFileSync(join(server.workdir, "away.runs"), "utf8")).toBe("run\n");
     // The session carries on through the proxy.
     const next = await client.client.callTool({ name: "bash", arguments: { command: "echo still here" } });
