@@ -116,6 +116,20 @@ describe("resumable streams: a dropped connection does not lose the call", () =>
     expect(textOf(next)).toContain("still here");
   });
 
+  it("replays an answer the server handed over in full just before the cut (a proxy took it, the client never got it)", async () => {
+    const { call } = await startGated("taken");
+    proxy.setSwallowing(true);
+    writeFileSync(join(server.workdir, "taken.go"), "");
+    // The whole response went out, down to the chunked encoding's last chunk: the server is done with it.
+    await waitUntil("the proxy to take the whole answer", () =>
+      /finished taken[^]*\r\n0\r\n\r\n$/.test(proxy.swallowed),
+    );
+    proxy.cut();
+    proxy.setSwallowing(false);
+    expect(textOf(await call)).toContain("finished taken");
+    expect(readFileSync(join(server.workdir, "taken.runs"), "utf8")).toBe("run\n");
+  });
+
   it("answers a Last-Event-ID the session does not know with 400", async () => {
     const res = await fetch(server.url, {
       headers: {

@@ -1,6 +1,7 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
+import { waitUntil } from "./wait.js";
 
 /** An echo server on loopback. */
 let echo: Server;
@@ -83,5 +84,19 @@ describe("startTcpProxy", () => {
     const socket = await dial(proxy.port);
     await closed(socket);
     expect(proxy.cutCount).toBe(1);
+  });
+
+  it("drops what the target sends while swallowing, and passes it on again after", async () => {
+    proxy = await startTcpProxy("127.0.0.1", echoPort());
+    const socket = await dial(proxy.port);
+    const heard: string[] = [];
+    socket.on("data", (data) => heard.push(String(data)));
+    proxy.setSwallowing(true);
+    socket.write("lost");
+    await waitUntil("the echo to be swallowed", () => proxy!.swallowed === "lost");
+    proxy.setSwallowing(false);
+    expect(await roundTrip(socket, "kept")).toBe("kept");
+    expect(heard).toEqual(["kept"]);
+    socket.destroy();
   });
 });

@@ -1,7 +1,8 @@
 // A TCP proxy on loopback that a test controls: it forwards every connection to a target and can
-// cut them all at once, refuse new ones for a while, or cut a connection that stays silent, as a
-// flaky network or a proxy with an idle timeout does.
+// cut them all at once, refuse new ones for a while, cut a connection that stays silent, or take the
+// target's bytes without passing them on, as a flaky network or a proxy with an idle timeout does.
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
+import { Transform } from "node:stream";
 
 export interface TcpProxyOptions {
   /** Cut a connection after this long without a byte in either direction, ms (a proxy's read timeout). */
@@ -20,6 +21,13 @@ export interface TcpProxy {
   cut(): void;
   /** While down, new connections are reset as soon as they arrive. */
   setDown(down: boolean): void;
+  /**
+   * While on, what the target sends is read (so the target sees it delivered) and dropped: a proxy
+   * that took an answer and died before passing it on.
+   */
+  setSwallowing(swallowing: boolean): void;
+  /** What was dropped while swallowing, as latin1 text. */
+  readonly swallowed: string;
   close(): Promise<void>;
 }
 
@@ -31,6 +39,8 @@ export async function startTcpProxy(
 ): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>();
   let down = false;
+  let swallowing = false;
+  let swallowed = "";
   let accepted = 0;
   let cutCount = 0;
 
@@ -63,8 +73,15 @@ export async function startTcpProxy(
       // setTimeout on a socket counts inactivity in both directions of that socket.
       client.setTimeout(options.idleTimeoutMs, () => cutPair(pair));
     }
+    const toClient = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        if (!swallowing) return done(null, chunk);
+        swallowed += chunk.toString("latin1");
+        done();
+      },
+    });
     client.pipe(upstream);
-    upstream.pipe(client);
+    upstream.pipe(toClient).pipe(client);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -86,6 +103,12 @@ export async function startTcpProxy(
     },
     setDown(value: boolean) {
       down = value;
+    },
+    setSwallowing(value: boolean) {
+      swallowing = value;
+    },
+    get swallowed() {
+      return swallowed;
     },
     async close() {
       for (const pair of [...pairs]) cutPair(pair);

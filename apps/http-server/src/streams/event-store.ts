@@ -74,8 +74,8 @@ function isResponse(message: JSONRPCMessage): message is JSONRPCMessage & { id: 
  * One session's SSE events, kept so a client whose connection dropped can reconnect with
  * `Last-Event-ID` and get what it missed (SEP-1699). Only resumable streams (opened with a
  * priming event) and the standalone GET stream are kept; the oldest events go first past the
- * limits. A stream is forgotten when its answer was delivered in full, and `retentionMs` after its
- * answer was stored otherwise.
+ * limits. A stream is forgotten `retentionMs` after its answer was stored, even if the answer went
+ * out in full (a proxy cut after taking it may never have passed it on), or when its session closes.
  */
 export class SessionEventStore implements EventStore {
   private readonly events = new Map<string, Entry>();
@@ -176,7 +176,7 @@ export class SessionEventStore implements EventStore {
     return () => state.listeners.delete(listener);
   }
 
-  /** Drops a stream and its events (delivered, abandoned, or its session closed). */
+  /** Drops a stream and its events (retention over, abandoned, or its session closed). */
   forget(streamId: string): void {
     const state = this.streams.get(streamId);
     if (state?.expiry) clearTimeout(state.expiry);

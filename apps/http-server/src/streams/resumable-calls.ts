@@ -97,11 +97,10 @@ export class ResumableCalls {
     if (streamId === undefined) return !complete;
     if (this.carriers.get(streamId) !== exchange) return false; // a resume carries the stream now
     this.carriers.delete(streamId);
-    if (this.store.isAnswered(streamId)) {
-      // Delivered: nothing left to replay. Cut: the answer waits in the store for the client.
-      if (complete) this.store.forget(streamId);
-      return false;
-    }
+    // Answered: the answer stays in the store until its retention ends, even when the response ended
+    // in full: "in full" only means the kernel took the bytes, and a proxy that took them may be cut
+    // before passing them on; the client then reconnects for the answer.
+    if (this.store.isAnswered(streamId)) return false;
     // Ended in full without its answer: the server closed it (the session is closing).
     if (!complete) this.wait(streamId, exchange.requestIds);
     return false;
