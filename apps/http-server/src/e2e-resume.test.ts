@@ -122,7 +122,7 @@ describe("resumable streams: a dropped connection does not lose the call", () =>
     writeFileSync(join(server.workdir, "taken.go"), "");
     // The whole response went out, down to the chunked encoding's last chunk: the server is done with it.
     await waitUntil("the proxy to take the whole answer", () =>
-      /finished taken[^]*\r\n0\r\n\r\n$/.test(proxy.swallowed),
+      /finished taken[\s\S]*\r\n0\r\n\r\n$/.test(proxy.swallowed),
     );
     proxy.cut();
     proxy.setSwallowing(false);
