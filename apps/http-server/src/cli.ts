@@ -86,6 +86,9 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const logger = createLogger({ name: "boris-http", level: options.logLevel, format: options.logFormat });
   const { token, generated } = chooseToken(options);
   const instanceId = options.instanceId ?? randomBytes(4).toString("hex");
+  // Commands inherit the server's environment: `echo $BORIS_INSTANCE_ID` tells which instance runs
+  // them, behind a balancer too, whether the id came from the flag, the variable or chance.
+  process.env.BORIS_INSTANCE_ID = instanceId;
   const toolConfig = createToolConfig(toolSettings(options, env));
   const sessionOptions = { ...sessionSettings(options), containment };
   const app = createHttpApp({
@@ -97,6 +100,8 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     containment: containment.kind,
     idleTimeoutMs: Math.round(options.sessionIdleTimeoutSeconds * 1000),
     orphanTimeoutMs: Math.round(options.sessionOrphanTimeoutSeconds * 1000),
+    keepAliveMs: Math.round(options.sseKeepaliveSeconds * 1000),
+    resumeWindowMs: Math.round(options.resumeWindowSeconds * 1000),
     maxSessions: options.maxSessions,
     logger,
     host: options.host,
