@@ -68,10 +68,9 @@ describe("the SDK client's own close() of a stdio session", () => {
     );
   });
 
-  // Needs the runner's close (SPEC §2: "close signals groups and marked processes at once"): the
-  // daemon and the setpgid child get SIGTERM the moment stdin ends, not SIGKILL from the second
-  // signal 2 s later. `fails` until that change is on main; then drop `.fails`.
-  it.fails("signals the setsid daemon and the setpgid child with SIGTERM as soon as stdin ends", async () => {
+  // SPEC §2: "close signals groups and marked processes at once": the daemon and the setpgid child
+  // get SIGTERM the moment stdin ends, not SIGKILL from the second signal 2 s later.
+  it("signals the setsid daemon and the setpgid child with SIGTERM as soon as stdin ends", async () => {
     const { server, pids, termFile } = await startHolding("term-at-once");
     await server.close();
     expect(survivors(pids)).toEqual([]);

@@ -47,7 +47,9 @@ export async function runStdio(
   const toolConfig = createToolConfig(toolSettings(options, env));
   const session = new Session(sessionSettings(options));
   const instructions = buildInstructions({ ...options, allowDirs: toolConfig.pathScope.allowDirs });
-  const server = createSessionServer({ name: "boris", version, instructions }, session, toolConfig);
+  const server = createSessionServer({ name: "boris", version, instructions }, session, toolConfig, {
+    logger,
+  });
   const maxLineBytes = maxMessageBytes(options.maxFileSize);
   const transport = new LineTransport(process.stdin, process.stdout, {
     maxLineBytes,
@@ -60,6 +62,7 @@ export async function runStdio(
   const life = new ServerLifecycle({
     logger,
     graceMs: session.graceMs,
+    killSessionsNow: () => session.killNow(),
     close: async () => {
       stopWatching();
       await session.close();

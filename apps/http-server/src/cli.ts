@@ -9,7 +9,7 @@ import {
   sessionSettings,
   toolSettings,
 } from "@boris-mcp/config";
-import { ServerLifecycle } from "@boris-mcp/session";
+import { DEFAULT_GRACE_MS, ServerLifecycle } from "@boris-mcp/session";
 import { createToolConfig, TOOL_NAMES, toolNamesFor } from "@boris-mcp/tools";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./app.js";
 import { isLoopbackAddress } from "./guards.js";
@@ -98,7 +98,8 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
 
   const lifecycle = new ServerLifecycle({
     logger,
-    graceMs: sessionOptions.graceMs,
+    graceMs: DEFAULT_GRACE_MS,
+    killSessionsNow: () => app.sessions.registry.killAllNow(),
     close: () => app.shutdown(),
   });
   if (generated) writeStderr(`bearer token: ${token}`);

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "@boris-mcp/config";
 import { Session, type SessionOptions, SessionRegistry } from "@boris-mcp/session";
-import { createSessionServer, type ToolConfig } from "@boris-mcp/tools";
+import { createSessionServer, type ScopeLogger, type ToolConfig } from "@boris-mcp/tools";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
@@ -37,6 +37,14 @@ interface Entry {
   /** The client's standalone GET stream ended and no new one was opened since. */
   lostStream: boolean;
   idleTimer: NodeJS.Timeout | undefined;
+}
+
+/** Logs a session's lines with its id, read when a line is written (it is assigned later). */
+function sessionLogger(logger: Logger, id: () => string | undefined): ScopeLogger {
+  return {
+    info: (fields, message) => logger.info({ session: id(), ...fields }, message),
+    warn: (fields, message) => logger.warn({ session: id(), ...fields }, message),
+  };
 }
 
 /** `<instance>.<32 hex digits>`: names the instance, and cannot be guessed (128 random bits). */
@@ -91,6 +99,8 @@ export class McpSessions {
       { name: "boris-http", version: config.version, instructions: config.instructions },
       session,
       config.toolConfig,
+      // The client's roots are asked for at its first tool call: the session id is known by then.
+      { logger: sessionLogger(config.logger, () => entry.id) },
     );
     let counted = true;
     const uncount = () => {

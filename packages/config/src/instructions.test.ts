@@ -3,6 +3,7 @@ import { buildInstructions } from "./instructions.js";
 
 const base = {
   workdir: "/srv/app",
+  workdirGiven: true,
   allowDirs: [] as string[],
   denyPatterns: [] as string[],
   anthropicCompat: false,
@@ -32,6 +33,16 @@ describe("buildInstructions", () => {
       "Allowed directories: /a, /b",
       "Denied patterns: **/.env, **/.git",
     ]);
+  });
+
+  it("says that a client's roots decide the start and the scope only when the operator set neither", () => {
+    const open = { ...base, workdirGiven: false };
+    expect(buildInstructions(open).split("\n")[0]).toBe(
+      "Working directory: /srv/app, or the client's first root when the client offers roots (the file tools then reach only paths inside the roots)",
+    );
+    expect(buildInstructions({ ...open, allowDirs: ["/a"] }).split("\n")[0]).toBe(
+      "Working directory: /srv/app",
+    );
   });
 
   it("follows the tool set", () => {

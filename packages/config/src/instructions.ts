@@ -1,8 +1,15 @@
 import type { BorisOptions } from "./parse.js";
+import { followsClientRoots } from "./tool-settings.js";
 
 export type InstructionOptions = Pick<
   BorisOptions,
-  "workdir" | "allowDirs" | "denyPatterns" | "anthropicCompat" | "disabledTools" | "requireViewBeforeEdit"
+  | "workdir"
+  | "workdirGiven"
+  | "allowDirs"
+  | "denyPatterns"
+  | "anthropicCompat"
+  | "disabledTools"
+  | "requireViewBeforeEdit"
 >;
 
 /**
@@ -11,7 +18,11 @@ export type InstructionOptions = Pick<
  */
 export function buildInstructions(options: InstructionOptions): string {
   const disabled = new Set<string>(options.disabledTools);
-  const lines = [`Working directory: ${options.workdir}`];
+  const lines = [
+    followsClientRoots(options)
+      ? `Working directory: ${options.workdir}, or the client's first root when the client offers roots (the file tools then reach only paths inside the roots)`
+      : `Working directory: ${options.workdir}`,
+  ];
   if (options.allowDirs.length > 0) lines.push(`Allowed directories: ${options.allowDirs.join(", ")}`);
   if (options.denyPatterns.length > 0) lines.push(`Denied patterns: ${options.denyPatterns.join(", ")}`);
 

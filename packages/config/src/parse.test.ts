@@ -35,6 +35,7 @@ describe("parseOptions", () => {
   it("applies every default of SPEC §6", () => {
     const expected: BorisOptions = {
       workdir: "/home/u/proj",
+      workdirGiven: false,
       timeoutSeconds: 120,
       shell: "/bin/bash",
       allowDirs: [],
@@ -101,6 +102,7 @@ describe("parseOptions", () => {
     ]);
     expect(o).toEqual({
       workdir: "/home/u/proj/sub",
+      workdirGiven: true,
       timeoutSeconds: 30,
       shell: "/bin/sh",
       allowDirs: ["/a", "/home/u/proj/b"],
@@ -152,6 +154,7 @@ describe("parseOptions", () => {
     });
     expect(o).toMatchObject({
       workdir: "/w",
+      workdirGiven: true,
       timeoutSeconds: 5,
       shell: "/bin/zsh",
       allowDirs: ["/a", "/b"],

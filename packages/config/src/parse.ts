@@ -6,6 +6,8 @@ import { OPTION_SPECS, type OptionKey, type OptionSpec, type Program } from "./s
 /** Options after validation: typed, defaults applied, paths absolute, `auto` resolved. */
 export interface BorisOptions {
   readonly workdir: string;
+  /** --workdir or BORIS_WORKDIR was given; false when `workdir` is the default `.`. */
+  readonly workdirGiven: boolean;
   readonly timeoutSeconds: number;
   readonly shell: string;
   readonly allowDirs: readonly string[];
@@ -196,6 +198,7 @@ export function parseOptions(input: ParseInput): ParseResult {
     kind: "run",
     options: {
       workdir: resolve(input.cwd, o.workdir),
+      workdirGiven: given.has("workdir"),
       timeoutSeconds: o.timeout,
       shell: o.shell,
       allowDirs: o.allowDirs.map((d) => resolve(input.cwd, d)),

@@ -60,7 +60,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     env: "BORIS_WORKDIR",
     kind: "value",
     valueName: "<dir>",
-    defaultText: ".",
+    defaultText: ". (or the client's first root)",
     help: "initial working directory of every session",
   },
   {
@@ -87,7 +87,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     env: "BORIS_ALLOW_DIRS",
     kind: "list",
     valueName: "<dir>",
-    defaultText: "none: everything",
+    defaultText: "none: everything (or the client's roots)",
     help: "file tools reach only these roots (repeatable; env: comma list)",
   },
   {

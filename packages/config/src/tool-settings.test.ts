@@ -31,6 +31,20 @@ describe("toolSettings", () => {
     expect(toolSettings(opts([])).rgPath).toBeUndefined();
   });
 
+  it("follows a client's roots only when neither --workdir nor --allow-dir was given", () => {
+    expect(toolSettings(opts([])).followClientRoots).toBe(true);
+    expect(toolSettings(opts(["--workdir", "."])).followClientRoots).toBe(false);
+    expect(toolSettings(opts(["--allow-dir", "/a"])).followClientRoots).toBe(false);
+    const fromEnv = parseOptions({
+      program: "boris",
+      argv: [],
+      env: { BORIS_WORKDIR: "/srv" },
+      cwd: "/w",
+      toolNames: TEST_TOOL_NAMES,
+    });
+    expect(fromEnv.kind === "run" && toolSettings(fromEnv.options).followClientRoots).toBe(false);
+  });
+
   it("raises the bash timeout ceiling to a larger default", () => {
     expect(toolSettings(opts(["--timeout", "900"])).maxTimeoutMs).toBe(900_000);
   });

@@ -1,4 +1,6 @@
-export { drained } from "./drain.js";
+export { type KillNowTargets, killNow } from "./group/kill-now.js";
+export { SpawnError } from "./group/spawn.js";
+export { DEFAULT_GRACE_MS, isGroupAlive, signalGroup, terminate } from "./group/terminate.js";
 export {
   findMarkedProcesses,
   killMarkedProcesses,
@@ -6,7 +8,18 @@ export {
   listMarkedProcesses,
   type MarkedProcess,
   processIdentity,
-} from "./marker.js";
-export { SpawnError, spawnGroup } from "./spawn.js";
-export { DEFAULT_GRACE_MS, isGroupAlive, signalGroup, terminate } from "./terminate.js";
-export type { ExitInfo, Marker, ProcessGroup, SpawnGroupOptions, TerminateOptions } from "./types.js";
+} from "./marker/marker.js";
+export { type TerminateMarkedOptions, terminateMarked } from "./marker/terminate-marked.js";
+export { environValues } from "./os/environ.js";
+export { DEFAULT_OUTPUT_LIMIT, OutputBuffer, type OutputBufferOptions } from "./run/output-buffer.js";
+export {
+  type Command,
+  exitCodeOf,
+  Run,
+  type RunOptions,
+  type RunResult,
+  type StreamName,
+  startRun,
+  type TerminationReason,
+} from "./run/run.js";
+export type { ExitInfo, Marker, ProcessGroup, TerminateOptions } from "./types.js";

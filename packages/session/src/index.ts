@@ -1,11 +1,11 @@
-export { BackgroundTask, type TaskOptions, type TaskStatus } from "./background-task.js";
+export { DEFAULT_GRACE_MS } from "@boris-mcp/process-group";
+export { BackgroundTask, type TaskStatus } from "./background-task.js";
 export {
   killProcessesOfThisServer,
   markerOwner,
   SERVER_IDENTITY,
   sweepOrphanedProcesses,
 } from "./orphans.js";
-export { OutputBuffer, type OutputBufferOptions } from "./output-buffer.js";
 export { SessionRegistry } from "./registry.js";
 export {
   type LifecycleHost,
@@ -16,12 +16,12 @@ export {
   TERMINATION_SIGNALS,
 } from "./server-lifecycle.js";
 export {
-  DEFAULT_GRACE_MS,
   MARKER_NAME,
   MAX_RUNNING_TASKS,
   Session,
   SessionError,
   type SessionErrorCode,
   type SessionOptions,
+  type SessionRunOptions,
   type ViewedFile,
 } from "./session.js";

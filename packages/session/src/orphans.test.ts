@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { processIdentity } from "@boris-mcp/process-group";
 import { isRunning, waitFor } from "@boris-mcp/test-support";
 import { afterEach, describe, expect, it } from "vitest";
@@ -50,6 +51,26 @@ describe.runIf(process.platform === "linux")("sweepOrphanedProcesses", () => {
     expect(await waitFor(() => !isRunning(orphan))).toBe(true);
     expect(isRunning(ours)).toBe(true);
     expect(isRunning(foreign)).toBe(true);
+  });
+
+  it("spares a process that also carries a marker of a live server", async () => {
+    const deadServer = startSleeper();
+    const deadIdentity = processIdentity(deadServer)!;
+    process.kill(deadServer, "SIGKILL");
+    expect(await waitFor(() => !isRunning(deadServer))).toBe(true);
+    // execve takes any environment block; python's ctypes hands it one that repeats the marker.
+    const exec = `import ctypes; libc = ctypes.CDLL(None)
+argv = (ctypes.c_char_p * 3)(b"sleep", b"1000", None)
+envp = (ctypes.c_char_p * 3)(b"${MARKER_NAME}=${deadIdentity}.x", b"${MARKER_NAME}=${SERVER_IDENTITY}.y", None)
+libc.execve(b"/bin/sleep", argv, envp)`;
+    const both = spawn("python3", ["-c", exec], { detached: true, stdio: "ignore" });
+    both.unref();
+    started.push(both.pid!);
+    const onlyDead = startSleeper({ [MARKER_NAME]: `${deadIdentity}.z` });
+    expect(await waitFor(() => readFileSync(`/proc/${both.pid}/comm`, "utf8").trim() === "sleep")).toBe(true);
+    await sweepOrphanedProcesses();
+    expect(await waitFor(() => !isRunning(onlyDead))).toBe(true);
+    expect(isRunning(both.pid!)).toBe(true);
   });
 
   it("treats a reused pid with another start time as a dead owner", async () => {

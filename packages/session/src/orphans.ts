@@ -27,15 +27,16 @@ function ownerAlive(owner: string, cache: Map<string, boolean>): boolean {
 /**
  * Kills processes left by sessions of servers that no longer exist (a server that was SIGKILLed
  * could not close its sessions). Processes of live servers — this one included — are never
- * touched. Linux only; resolves with how many processes were killed.
+ * touched: a process whose environment names a live server among its markers is left to that
+ * server. Linux only; resolves with how many processes were killed.
  */
 export function sweepOrphanedProcesses(maxRounds = 10): Promise<number> {
   return killUntilNone(() => {
     const owners = new Map<string, boolean>();
     return listMarkedProcesses(MARKER_NAME)
-      .filter(({ value }) => {
-        const owner = markerOwner(value);
-        return owner !== undefined && !ownerAlive(owner, owners);
+      .filter(({ values }) => {
+        const known = values.map(markerOwner).filter((owner) => owner !== undefined);
+        return known.length > 0 && known.every((owner) => !ownerAlive(owner, owners));
       })
       .map(({ pid }) => pid);
   }, maxRounds);
@@ -47,8 +48,8 @@ export function sweepOrphanedProcesses(maxRounds = 10): Promise<number> {
  */
 export function killProcessesOfThisServer(): number {
   let killed = 0;
-  for (const { pid, value } of listMarkedProcesses(MARKER_NAME)) {
-    if (markerOwner(value) !== SERVER_IDENTITY) continue;
+  for (const { pid, values } of listMarkedProcesses(MARKER_NAME)) {
+    if (!values.some((value) => markerOwner(value) === SERVER_IDENTITY)) continue;
     try {
       process.kill(pid, "SIGKILL");
       killed++;

@@ -4,7 +4,7 @@ import { isGone, isRunning, Leftovers } from "@boris-mcp/test-support";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SessionRegistry } from "./registry.js";
 import { Session } from "./session.js";
-import { bash, TRAP_TERM, waitForOutput } from "./test-helpers.js";
+import { startBash, TRAP_TERM, waitForOutput } from "./test-helpers.js";
 
 const workdir = tmpdir();
 const leftovers = new Leftovers();
@@ -24,7 +24,7 @@ describe("SessionRegistry", () => {
   it("closes and removes a registered session, killing its tasks", async () => {
     const registry = new SessionRegistry();
     const s = newSession();
-    const task = s.addTask("sleep", bash(s, "sleep 1000", leftovers));
+    const task = startBash(s, "sleep 1000", leftovers);
     registry.register("abc", s);
     expect(registry.get("abc")).toBe(s);
     expect(registry.has("abc")).toBe(true);
@@ -52,7 +52,7 @@ describe("SessionRegistry", () => {
   it("resolves a second closeAndRemove of a closing id only once the close has finished", async () => {
     const registry = new SessionRegistry();
     const s = newSession(300);
-    const task = s.addTask("stubborn", bash(s, TRAP_TERM, leftovers));
+    const task = startBash(s, TRAP_TERM, leftovers);
     await waitForOutput(task, "ready");
     registry.register("x", s);
     const first = registry.closeAndRemove("x");
@@ -68,7 +68,7 @@ describe("SessionRegistry", () => {
   it("closes a new session registered under an id whose old session is still closing", async () => {
     const registry = new SessionRegistry();
     const old = newSession(300);
-    const stubborn = old.addTask("stubborn", bash(old, TRAP_TERM, leftovers));
+    const stubborn = startBash(old, TRAP_TERM, leftovers);
     await waitForOutput(stubborn, "ready");
     registry.register("reused", old);
     const closingOld = registry.closeAndRemove("reused");
@@ -83,7 +83,7 @@ describe("SessionRegistry", () => {
   it("closes a session that another registration under the same id replaces", async () => {
     const registry = new SessionRegistry();
     const first = newSession();
-    const task = first.addTask("sleep", bash(first, "sleep 1000", leftovers));
+    const task = startBash(first, "sleep 1000", leftovers);
     const second = newSession();
     registry.register("id", first);
     registry.register("id", first);
@@ -100,9 +100,7 @@ describe("SessionRegistry", () => {
     const registry = new SessionRegistry();
     const sessions = Array.from({ length: 40 }, () => newSession(300));
     // Some sessions hold a task so that their close takes a while and overlaps the others.
-    const tasks = sessions
-      .filter((_, i) => i % 8 === 0)
-      .map((s) => s.addTask("sleep", bash(s, "sleep 1000", leftovers)));
+    const tasks = sessions.filter((_, i) => i % 8 === 0).map((s) => startBash(s, "sleep 1000", leftovers));
     const ops: Promise<unknown>[] = [];
     sessions.forEach((s, i) => {
       const id = `s${i}`;
@@ -130,7 +128,7 @@ describe("SessionRegistry", () => {
     const sessions = [newSession(300), newSession(300), newSession(300)];
     const tasks = sessions.map((s, i) => {
       registry.register(`id${i}`, s);
-      return s.addTask("stubborn", bash(s, TRAP_TERM, leftovers));
+      return startBash(s, TRAP_TERM, leftovers);
     });
     for (const task of tasks) await waitForOutput(task, "ready");
     expect(registry.size).toBe(3);

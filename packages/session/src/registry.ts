@@ -7,6 +7,8 @@ import type { Session } from "./session.js";
 export class SessionRegistry {
   private readonly sessions = new Map<string, Session>();
   private readonly closing = new Map<string, Promise<void>>();
+  /** Sessions removed from the map whose close has not finished yet (killAllNow reaches them too). */
+  private readonly ending = new Set<Session>();
 
   /**
    * Maps `id` to `session`. A different session already registered under `id` would become
@@ -15,7 +17,7 @@ export class SessionRegistry {
   register(id: string, session: Session): void {
     const previous = this.sessions.get(id);
     this.sessions.set(id, session);
-    if (previous && previous !== session) void this.track(id, previous.close());
+    if (previous && previous !== session) void this.track(id, previous);
   }
 
   get(id: string): Session | undefined {
@@ -39,7 +41,7 @@ export class SessionRegistry {
     const session = this.sessions.get(id);
     if (!session) return this.closing.get(id) ?? Promise.resolve();
     this.sessions.delete(id);
-    return this.track(id, session.close());
+    return this.track(id, session);
   }
 
   async closeAll(): Promise<void> {
@@ -48,8 +50,18 @@ export class SessionRegistry {
     );
   }
 
-  /** Records a close in progress for `id`, joined with any earlier one still running for that id. */
-  private track(id: string, close: Promise<void>): Promise<void> {
+  /**
+   * SIGKILLs every process of every session, registered or still closing, at once (Session.killNow);
+   * resolves once they are gone. For a second termination signal while closeAll() runs.
+   */
+  async killAllNow(): Promise<void> {
+    await Promise.all([...new Set([...this.sessions.values(), ...this.ending])].map((s) => s.killNow()));
+  }
+
+  /** Closes `session`, recorded as in progress for `id` and joined with any earlier close of that id. */
+  private track(id: string, session: Session): Promise<void> {
+    this.ending.add(session);
+    const close = session.close().finally(() => this.ending.delete(session));
     const earlier = this.closing.get(id);
     const done: Promise<void> = Promise.all([earlier, close.catch(() => {})]).then(() => {
       if (this.closing.get(id) === done) this.closing.delete(id);

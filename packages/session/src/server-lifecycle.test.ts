@@ -116,6 +116,21 @@ describe("ServerLifecycle", () => {
     expect(s.host.exits).toEqual([1]);
   });
 
+  it("kills the sessions' groups and marked processes at once, and exits once they are gone", async () => {
+    let sessionsGone = () => {};
+    const killSessionsNow = vi.fn(() => new Promise<void>((resolve) => (sessionsGone = resolve)));
+    const s = setup({ killSessionsNow });
+    s.killNow.mockReturnValue(0);
+    void s.lifecycle.shutdown("stdin ended");
+    s.host.emit("SIGTERM");
+    expect(killSessionsNow).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(s.host.exits).toEqual([]);
+    sessionsGone();
+    await vi.runAllTimersAsync();
+    expect(s.host.exits).toEqual([1]);
+  });
+
   it("lets the kill-now loop make the exit even when the orderly close ends first", async () => {
     const s = setup();
     void s.lifecycle.shutdown("stdin ended");

@@ -14,6 +14,8 @@ export const SWEEP_DELAY_MS = 1000;
 
 /** Rounds of the kill-now loop: scan, SIGKILL, short pause (about half a second at most). */
 const KILL_NOW_ROUNDS = 20;
+/** How long a kill-now waits for the sessions' processes to be gone before it exits anyway. */
+const KILL_NOW_WAIT_MS = 2000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -42,7 +44,15 @@ export interface ServerLifecycleOptions {
   readonly close: () => Promise<void>;
   /** The sessions' TERM → KILL grace, ms: the orderly shutdown gets this plus SHUTDOWN_MARGIN_MS. */
   readonly graceMs: number;
-  /** SIGKILLs every live process this server's sessions started; returns how many it signalled. */
+  /**
+   * SIGKILLs every process of the served sessions at once — their groups and their marked
+   * processes — and resolves when they are gone (`SessionRegistry.killAllNow`, `Session.killNow`).
+   */
+  readonly killSessionsNow?: () => Promise<void>;
+  /**
+   * SIGKILLs every live process carrying this server's marker; returns how many it signalled.
+   * Default `killProcessesOfThisServer`; it also catches what a session still closing holds.
+   */
   readonly killNow?: () => number;
   /** Sweeps processes that servers which no longer exist left behind; resolves with how many. */
   readonly sweepOrphans?: () => Promise<number>;
@@ -132,6 +142,7 @@ export class ServerLifecycle {
   private async killNowAndExit(reason: string): Promise<void> {
     if (this.killing || this.exited) return;
     this.killing = true;
+    const sessions = this.options.killSessionsNow?.().catch(() => {});
     const killNow = this.options.killNow ?? killProcessesOfThisServer;
     const killed = killNow();
     // Logged before the rescans: a client's SIGKILL may end this process at any moment now.
@@ -140,6 +151,8 @@ export class ServerLifecycle {
       await sleep(round <= 3 ? 5 : 25);
       left = killNow();
     }
+    // Bounded like terminate(): a process in uninterruptible sleep must not keep the server alive.
+    await Promise.race([sessions, sleep(KILL_NOW_WAIT_MS)]);
     this.exit(1);
   }
 

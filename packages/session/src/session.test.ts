@@ -1,9 +1,18 @@
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { type ProcessGroup, spawnGroup } from "@boris-mcp/process-group";
-import { isGone, isRunning, Leftovers, procStat, readPids, waitFor } from "@boris-mcp/test-support";
+import { startRun } from "@boris-mcp/process-group";
+import {
+  isGone,
+  isRunning,
+  Leftovers,
+  markedPids,
+  procStat,
+  readPids,
+  waitFor,
+} from "@boris-mcp/test-support";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MARKER_NAME, Session, SessionError } from "./session.js";
-import { bash, TRAP_TERM, waitForOutput } from "./test-helpers.js";
+import { startBash, TRAP_TERM, waitForOutput } from "./test-helpers.js";
 
 const workdir = tmpdir();
 const leftovers = new Leftovers();
@@ -29,6 +38,15 @@ function spyKills(): { sent: () => Array<[number, string | number | undefined]> 
         .filter(([, sig]) => sig !== 0)
         .map(([pid, sig]) => [pid, sig] as [number, string | number | undefined]),
   };
+}
+
+/** `pid`'s arguments joined by spaces; "" once it is gone. */
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ");
+  } catch {
+    return "";
+  }
 }
 
 function expectSessionError(fn: () => unknown, code: string): void {
@@ -63,7 +81,7 @@ describe("Session basics", () => {
 
   it("tracks tasks by id until removed", async () => {
     const s = newSession();
-    const task = s.addTask("echo hi", bash(s, "echo hi", leftovers));
+    const task = startBash(s, "echo hi", leftovers);
     expect(s.getTask(task.id)).toBe(task);
     expect(s.taskCount).toBe(1);
     await task.done;
@@ -77,13 +95,13 @@ describe("Session basics", () => {
 describe("Session.close", () => {
   it("kills three running tasks with TERM to each group and empties the task map", async () => {
     const s = newSession({ graceMs: 5000 });
-    const tasks = [1, 2, 3].map((n) => s.addTask(`task ${n}`, bash(s, "sleep 1000; echo never", leftovers)));
+    const tasks = [1, 2, 3].map(() => startBash(s, "sleep 1000; echo never", leftovers));
     expect(s.runningTaskCount).toBe(3);
     for (const task of tasks) expect(isRunning(task.pid)).toBe(true);
     const kills = spyKills();
     await s.close();
     for (const task of tasks) {
-      expect(kills.sent()).toContainEqual([-task.group.pgid, "SIGTERM"]);
+      expect(kills.sent()).toContainEqual([-task.run.pgid, "SIGTERM"]);
       expect(isGone(task.pid)).toBe(true);
       expect(task.status).toBe("completed");
       expect(task.killed).toBe(true);
@@ -96,7 +114,7 @@ describe("Session.close", () => {
 
   it("is idempotent: a second close resolves and signals nothing", async () => {
     const s = newSession();
-    const task = s.addTask("sleep", bash(s, "sleep 1000", leftovers));
+    const task = startBash(s, "sleep 1000", leftovers);
     await s.close();
     expect(isGone(task.pid)).toBe(true);
     const kills = spyKills();
@@ -107,7 +125,7 @@ describe("Session.close", () => {
 
   it("resolves every concurrent caller only after cleanup is done", async () => {
     const s = newSession({ graceMs: 300 });
-    const task = s.addTask("stubborn", bash(s, TRAP_TERM, leftovers));
+    const task = startBash(s, TRAP_TERM, leftovers);
     await waitForOutput(task, "ready");
     const seenAlive: boolean[] = [];
     await Promise.all([1, 2, 3, 4].map(() => s.close().then(() => seenAlive.push(isRunning(task.pid)))));
@@ -118,16 +136,16 @@ describe("Session.close", () => {
 
   it("drops a completed task without signalling it", async () => {
     const s = newSession({ graceMs: 5000 });
-    const finished = s.addTask("echo done", bash(s, "echo done", leftovers));
-    const running = s.addTask("sleep", bash(s, "sleep 1000", leftovers));
+    const finished = startBash(s, "echo done", leftovers);
+    const running = startBash(s, "sleep 1000", leftovers);
     await finished.done;
     expect(finished.status).toBe("completed");
     const kills = spyKills();
     await s.close();
     const targets = kills.sent().map(([pid]) => pid);
-    expect(targets).not.toContain(-finished.group.pgid);
+    expect(targets).not.toContain(-finished.run.pgid);
     expect(targets).not.toContain(finished.pid);
-    expect(kills.sent()).toContainEqual([-running.group.pgid, "SIGTERM"]);
+    expect(kills.sent()).toContainEqual([-running.run.pgid, "SIGTERM"]);
     expect(finished.killed).toBe(false);
     expect(finished.exitCode).toBe(0);
     expect(running.killed).toBe(true);
@@ -138,41 +156,43 @@ describe("Session.close", () => {
   it("kills what a completed task left in its group even without the marker", async () => {
     const s = newSession({ graceMs: 2000 });
     // env -i drops the marker: only the task's group still leads to the child.
-    const task = s.addTask("leftover", bash(s, "env -i sleep 1000 & echo $!", leftovers));
+    const task = startBash(s, "env -i sleep 1000 & echo $!", leftovers);
     const [child] = await readPids(() => task.stdout.toString(), 1);
     await task.done;
     expect(isRunning(child!)).toBe(true);
-    expect(procStat(child!)?.pgrp).toBe(task.group.pgid);
+    expect(procStat(child!)?.pgrp).toBe(task.run.pgid);
     await s.close();
     expect(isRunning(child!)).toBe(false);
     expect(task.killed).toBe(false);
     expect(task.exitCode).toBe(0);
   });
 
-  it("refuses addTask after close with SESSION_CLOSED without spawning", async () => {
+  it("refuses startTask and run after close with SESSION_CLOSED, starting nothing", async () => {
     const s = newSession();
     await s.close();
-    const spawn = vi.fn(() => spawnGroup("true", [], { cwd: workdir }));
-    expectSessionError(() => s.addTask("true", spawn), "SESSION_CLOSED");
-    expect(spawn).not.toHaveBeenCalled();
+    expectSessionError(() => startBash(s, "sleep 1000", leftovers), "SESSION_CLOSED");
+    expectSessionError(() => s.run("sleep", ["1000"], { cwd: workdir }), "SESSION_CLOSED");
+    // Nothing carries the session's marker: nothing was started.
+    expect(markedPids(s.marker.value)).toEqual([]);
     expect(s.taskCount).toBe(0);
   });
 
-  it("refuses addTask as soon as close has begun", async () => {
+  it("refuses new work as soon as close has begun", async () => {
     const s = newSession({ graceMs: 300 });
-    const task = s.addTask("stubborn", bash(s, TRAP_TERM, leftovers));
+    const task = startBash(s, TRAP_TERM, leftovers);
     await waitForOutput(task, "ready");
     const closing = s.close();
-    const spawn = vi.fn(() => spawnGroup("true", [], { cwd: workdir }));
-    expectSessionError(() => s.addTask("true", spawn), "SESSION_CLOSED");
+    expectSessionError(() => startBash(s, "sleep 1000", leftovers), "SESSION_CLOSED");
+    expectSessionError(() => s.run("sleep", ["1000"], { cwd: workdir }), "SESSION_CLOSED");
     expectSessionError(() => s.assertOpen(), "SESSION_CLOSED");
-    expect(spawn).not.toHaveBeenCalled();
+    // Nothing of the session runs `sleep 1000` (the stubborn task only forks `sleep 0.1`).
+    expect(markedPids(s.marker.value).filter((pid) => commandLine(pid) === "sleep 1000")).toEqual([]);
     await closing;
   });
 
   it("kills a task that ignores TERM once the grace is over", async () => {
     const s = newSession({ graceMs: 300 });
-    const task = s.addTask("stubborn", bash(s, TRAP_TERM, leftovers));
+    const task = startBash(s, TRAP_TERM, leftovers);
     await waitForOutput(task, "ready");
     await s.close();
     expect(isGone(task.pid)).toBe(true);
@@ -180,19 +200,21 @@ describe("Session.close", () => {
     expect(task.stdout.toString()).toBe("ready\n");
   });
 
-  it("terminates ten TERM-ignoring tasks in parallel: about one grace, not ten", async () => {
-    const graceMs = 500;
-    const s = newSession({ graceMs });
-    const tasks = Array.from({ length: 10 }, (_, n) =>
-      s.addTask(`stubborn ${n}`, bash(s, TRAP_TERM, leftovers)),
-    );
+  it("terminates ten TERM-ignoring tasks in parallel: every TERM goes out before the first KILL", async () => {
+    const s = newSession({ graceMs: 300 });
+    const tasks = Array.from({ length: 10 }, () => startBash(s, TRAP_TERM, leftovers));
     for (const task of tasks) await waitForOutput(task, "ready");
-    const started = Date.now();
+    const kills = spyKills();
     await s.close();
-    const elapsed = Date.now() - started;
-    console.log(`close() of 10 TERM-ignoring tasks with grace ${graceMs} ms took ${elapsed} ms`);
-    // Serial termination would take ≥ 10 graces; the bound only catches that, not noise.
-    expect(elapsed).toBeLessThan(5 * graceMs);
+    const sent = kills.sent().filter(([, sig]) => sig === "SIGTERM" || sig === "SIGKILL");
+    const firstKill = sent.findIndex(([, sig]) => sig === "SIGKILL");
+    // One after the other, a task's KILL would come before the next task's TERM.
+    expect(
+      sent
+        .slice(0, firstKill)
+        .map(([pid]) => pid)
+        .sort(),
+    ).toEqual(tasks.map((task) => -task.run.pgid).sort());
     for (const task of tasks) {
       expect(isGone(task.pid)).toBe(true);
       expect(task.signal).toBe("SIGKILL");
@@ -201,12 +223,12 @@ describe("Session.close", () => {
 
   it("kills a setsid daemon started by a running task (marker sweep)", async () => {
     const s = newSession({ graceMs: 2000 });
-    const task = s.addTask("daemon", bash(s, "setsid bash -c 'sleep 1000' & echo $!; sleep 1000", leftovers));
+    const task = startBash(s, "setsid bash -c 'sleep 1000' & echo $!; sleep 1000", leftovers);
     const [daemon] = await readPids(() => task.stdout.toString(), 1);
     leftovers.pid(daemon!);
     // It left the task's group and session: the group kill cannot reach it.
     expect(await waitFor(() => procStat(daemon!)?.session === daemon)).toBe(true);
-    expect(procStat(daemon!)?.pgrp).not.toBe(task.group.pgid);
+    expect(procStat(daemon!)?.pgrp).not.toBe(task.run.pgid);
     await s.close();
     expect(isGone(task.pid)).toBe(true);
     expect(isRunning(daemon!)).toBe(false);
@@ -214,7 +236,7 @@ describe("Session.close", () => {
 
   it("kills a setsid daemon left by a task that already completed", async () => {
     const s = newSession({ graceMs: 2000 });
-    const task = s.addTask("daemon", bash(s, "setsid sleep 1000 & echo $!", leftovers));
+    const task = startBash(s, "setsid sleep 1000 & echo $!", leftovers);
     const [daemon] = await readPids(() => task.stdout.toString(), 1);
     leftovers.pid(daemon!);
     await task.done;
@@ -225,51 +247,51 @@ describe("Session.close", () => {
     expect(task.killed).toBe(false);
   });
 
-  it("kills what a tracked foreground group left behind, by group alone", async () => {
+  it("kills what a finished run left in its group, by group alone", async () => {
     const s = newSession({ graceMs: 2000 });
-    // No marker in its environment: only the tracked group can lead close() to it.
-    const group = spawnGroup("bash", ["-c", "sleep 1000 & echo $!"], { cwd: workdir });
-    leftovers.group(group.pgid);
-    s.trackGroup(group);
-    const [orphan] = await readPids(stdoutOf(group), 1);
-    await group.exited;
+    // env -i drops the marker: only the run's group can lead close() to the child.
+    const run = s.run("bash", ["-c", "env -i sleep 1000 & echo $!"], {
+      cwd: workdir,
+      outputLimit: 100,
+      drainMs: 50,
+    });
+    leftovers.group(run.pgid);
+    const [orphan] = await readPids(() => run.stdout.toString(), 1);
+    await run.result;
     expect(isRunning(orphan!)).toBe(true);
-    expect(procStat(orphan!)?.pgrp).toBe(group.pgid);
+    expect(procStat(orphan!)?.pgrp).toBe(run.pgid);
     await s.close();
     expect(isRunning(orphan!)).toBe(false);
+    expect(run.reason).toBe("exited");
   });
 
-  it("leaves an untracked, unmarked group alone (control for the test above)", async () => {
+  it("leaves a group it did not start alone (control for the test above)", async () => {
     const s = newSession({ graceMs: 2000 });
-    const group = spawnGroup("bash", ["-c", "sleep 1000 & echo $!"], { cwd: workdir });
-    leftovers.group(group.pgid);
-    const untrack = s.trackGroup(group);
-    untrack();
-    const [orphan] = await readPids(stdoutOf(group), 1);
+    const other = startRun("bash", ["-c", "sleep 1000 & echo $!"], {
+      cwd: workdir,
+      outputLimit: 100,
+      drainMs: 50,
+    });
+    leftovers.group(other.pgid);
+    const [orphan] = await readPids(() => other.stdout.toString(), 1);
     await s.close();
     expect(isRunning(orphan!)).toBe(true);
   });
 
-  it("kills a setsid daemon started by a foreground command (marker sweep)", async () => {
+  it("kills a setsid daemon started by a finished run (marker sweep)", async () => {
     const s = newSession({ graceMs: 2000 });
-    const group = spawnGroup("bash", ["-c", "setsid sleep 1000 & echo $!"], { cwd: workdir, env: s.env });
-    leftovers.group(group.pgid);
-    s.trackGroup(group);
-    const [daemon] = await readPids(stdoutOf(group), 1);
+    const run = s.run("bash", ["-c", "setsid sleep 1000 & echo $!"], {
+      cwd: workdir,
+      outputLimit: 100,
+      drainMs: 50,
+    });
+    leftovers.group(run.pgid);
+    const [daemon] = await readPids(() => run.stdout.toString(), 1);
     leftovers.pid(daemon!);
-    await group.exited;
+    await run.result;
     expect(await waitFor(() => procStat(daemon!)?.session === daemon)).toBe(true);
     await s.close();
     expect(isRunning(daemon!)).toBe(false);
-  });
-
-  it("terminates a group tracked after close began", async () => {
-    const s = newSession({ graceMs: 2000 });
-    await s.close();
-    const group = spawnGroup("sleep", ["1000"], { cwd: workdir });
-    leftovers.group(group.pgid);
-    s.trackGroup(group);
-    expect(await group.exited).toEqual({ code: null, signal: "SIGTERM" });
   });
 
   it("runs onClose hooks once, awaits them, and survives a failing one", async () => {
@@ -290,23 +312,32 @@ describe("Session.close", () => {
     expect(order).toEqual(["slow hook", "closed"]);
     expect(removed).not.toHaveBeenCalled();
   });
+
+  it("ends a running run with reason session-closed", async () => {
+    const s = newSession({ graceMs: 2000 });
+    const run = s.run("sleep", ["1000"], { cwd: workdir });
+    leftovers.group(run.pgid);
+    await s.close();
+    const result = await run.result;
+    expect(result.reason).toBe("session-closed");
+    expect(result.exit).toEqual({ code: null, signal: "SIGTERM" });
+    expect(isGone(run.pid)).toBe(true);
+  });
 });
 
 describe("BASH_TASK_LIMIT", () => {
   it("refuses the 11th running task without spawning, and counts only running tasks", async () => {
     const s = newSession();
-    const tasks = Array.from({ length: 10 }, (_, n) =>
-      s.addTask(`sleep ${n}`, bash(s, "sleep 1000", leftovers)),
-    );
-    const spawn = vi.fn(bash(s, "sleep 1000", leftovers));
-    expectSessionError(() => s.addTask("one more", spawn), "BASH_TASK_LIMIT");
-    expect(spawn).not.toHaveBeenCalled();
+    const tasks = Array.from({ length: 10 }, () => startBash(s, "sleep 1000", leftovers));
+    const marked = () => markedPids(s.marker.value).length;
+    const before = marked();
+    expectSessionError(() => startBash(s, "sleep 1000", leftovers), "BASH_TASK_LIMIT");
+    expect(marked()).toBe(before);
     expect(s.taskCount).toBe(10);
     // A completed task (still held for its output) frees a slot.
     await tasks[0]!.kill();
     expect(s.taskCount).toBe(10);
-    const eleventh = s.addTask("one more", spawn);
-    expect(spawn).toHaveBeenCalledTimes(1);
+    const eleventh = startBash(s, "sleep 1000", leftovers);
     expect(s.runningTaskCount).toBe(10);
     expect(s.taskCount).toBe(11);
     await s.close();
@@ -315,8 +346,8 @@ describe("BASH_TASK_LIMIT", () => {
 
   it("says what the limit is and how to free a slot", () => {
     const s = newSession({ maxRunningTasks: 1 });
-    s.addTask("sleep", bash(s, "sleep 1000", leftovers));
-    expect(() => s.addTask("sleep", bash(s, "sleep 1000", leftovers))).toThrow(
+    startBash(s, "sleep 1000", leftovers);
+    expect(() => startBash(s, "sleep 1000", leftovers)).toThrow(
       /^1 background tasks are already running.*task_kill/,
     );
   });
@@ -325,7 +356,7 @@ describe("BASH_TASK_LIMIT", () => {
 describe("background task safety net", () => {
   it("kills a task running past backgroundTaskTimeoutMs and marks it timed out", async () => {
     const s = newSession({ backgroundTaskTimeoutMs: 300, graceMs: 2000 });
-    const task = s.addTask("long", bash(s, "echo started; sleep 1000", leftovers));
+    const task = startBash(s, "echo started; sleep 1000", leftovers);
     await task.done;
     expect(task.timedOut).toBe(true);
     expect(task.status).toBe("completed");
@@ -337,45 +368,42 @@ describe("background task safety net", () => {
 
   it("escalates to KILL for a timed-out task that ignores TERM", async () => {
     const s = newSession({ backgroundTaskTimeoutMs: 300, graceMs: 300 });
-    const task = s.addTask("stubborn", bash(s, TRAP_TERM, leftovers));
+    const task = startBash(s, TRAP_TERM, leftovers);
     await task.done;
     expect(task.timedOut).toBe(true);
     expect(task.signal).toBe("SIGKILL");
   });
 
   it("never marks a task that finished first as timed out (its timer is cleared)", async () => {
-    const s = newSession({ backgroundTaskTimeoutMs: 300 });
-    const task = s.addTask("quick", bash(s, "echo quick", leftovers));
-    await task.done;
-    const kills = spyKills();
-    // Past the moment the timer would have fired had it not been cleared.
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(task.timedOut).toBe(false);
-    expect(task.exitCode).toBe(0);
-    expect(kills.sent()).toEqual([]);
+    // Fake timers that follow the clock, so the real process and its drain work as usual, and that
+    // can then be run past the safety net's moment at once.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"], shouldAdvanceTime: true });
+    try {
+      const s = newSession({ backgroundTaskTimeoutMs: 300 });
+      const task = startBash(s, "echo quick", leftovers);
+      await task.done;
+      expect(vi.getTimerCount()).toBe(0);
+      const kills = spyKills();
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(task.timedOut).toBe(false);
+      expect(task.exitCode).toBe(0);
+      expect(kills.sent()).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("arms one timer per task when on and none when off (0)", async () => {
     const setTimer = vi.spyOn(globalThis, "setTimeout");
     const on = newSession({ backgroundTaskTimeoutMs: 300 });
-    on.addTask("sleep", bash(on, "sleep 1000", leftovers));
+    startBash(on, "sleep 1000", leftovers);
     expect(setTimer.mock.calls.map(([, ms]) => ms)).toEqual([300]);
     setTimer.mockClear();
     const off = newSession({ backgroundTaskTimeoutMs: 0, graceMs: 2000 });
-    const task = off.addTask("sleep", bash(off, "sleep 0.4; echo finished", leftovers));
+    const task = startBash(off, "sleep 0.4; echo finished", leftovers);
     expect(setTimer).not.toHaveBeenCalled();
     await task.done;
     expect(task.timedOut).toBe(false);
     expect(task.stdout.toString()).toBe("finished\n");
   });
 });
-
-/** A reader of the group's stdout, for readPids. */
-function stdoutOf(group: ProcessGroup): () => string {
-  let text = "";
-  group.stdout.setEncoding("utf8");
-  group.stdout.on("data", (chunk: string) => {
-    text += chunk;
-  });
-  return () => text;
-}

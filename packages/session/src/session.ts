@@ -1,10 +1,15 @@
 import { randomBytes } from "node:crypto";
 import {
+  DEFAULT_GRACE_MS,
+  DEFAULT_OUTPUT_LIMIT,
   isGroupAlive,
   killMarkedProcesses,
+  killNow,
   type Marker,
-  type ProcessGroup,
-  terminate,
+  type Run,
+  type RunOptions,
+  startRun,
+  terminateMarked,
 } from "@boris-mcp/process-group";
 import { BackgroundTask } from "./background-task.js";
 import { MARKER_NAME } from "./marker-name.js";
@@ -12,25 +17,31 @@ import { SERVER_IDENTITY } from "./orphans.js";
 
 export { MARKER_NAME };
 
-export const DEFAULT_GRACE_MS = 5000;
+/** Running background tasks a session allows at once (SPEC §3.1, `BASH_TASK_LIMIT`). */
 export const MAX_RUNNING_TASKS = 10;
+
+/** How long output is still read after a background task's leader exits, ms. */
+const DEFAULT_TASK_DRAIN_MS = 100;
 
 export interface SessionOptions {
   /** Initial working directory (absolute). */
   readonly workdir: string;
-  /** TERM → KILL grace on close, ms. Default 5000. */
+  /** TERM → KILL grace of every kill of the session's processes, ms. Default DEFAULT_GRACE_MS. */
   readonly graceMs?: number;
-  /** Running background tasks allowed at once. Default 10. */
+  /** Running background tasks allowed at once. Default MAX_RUNNING_TASKS. */
   readonly maxRunningTasks?: number;
   /** Background-task safety net, ms; 0 (default) = off. */
   readonly backgroundTaskTimeoutMs?: number;
-  /** Characters kept per output stream. Default 30000. */
+  /** Characters kept per output stream of a background task. Default DEFAULT_OUTPUT_LIMIT. */
   readonly outputLimit?: number;
   /** Drain window after a background task's leader exits, ms. Default 100. */
   readonly drainMs?: number;
   /** Prefix of the marker value; default this server's identity, so a crash can be cleaned up. */
   readonly markerPrefix?: string;
 }
+
+/** How to run a command as the session's: the session adds its marker and its grace. */
+export type SessionRunOptions = Omit<RunOptions, "graceMs">;
 
 export interface ViewedFile {
   readonly size: number;
@@ -50,8 +61,8 @@ export class SessionError extends Error {
 }
 
 /**
- * One client's state: tracked cwd, sentinel nonce, viewed files, background tasks. `close()` ends
- * everything the session started; afterwards it refuses new work.
+ * One client's state: tracked cwd, sentinel nonce, viewed files, background tasks, and every
+ * process it started. `close()` ends all of them; afterwards it refuses new work.
  */
 export class Session {
   readonly id: string;
@@ -65,7 +76,8 @@ export class Session {
 
   private readonly options: SessionOptions;
   private readonly tasks = new Map<string, BackgroundTask>();
-  private readonly groups = new Set<ProcessGroup>();
+  /** Every run this session started whose group may still have members. */
+  private readonly runs = new Set<Run>();
   private readonly closeHooks = new Set<() => void | Promise<void>>();
   private closing: Promise<void> | undefined;
   private nextTask = 1;
@@ -105,10 +117,34 @@ export class Session {
   }
 
   /**
-   * Starts a background task: checks the session is open and under the running-task limit, then
-   * calls `spawn` and tracks the result.
+   * Starts `file args` as one of the session's processes, in one call: its marker in the
+   * environment (over `options.env`), the session's grace for every kill, and adopted, so that it
+   * and whatever it leaves in its group die on close. Throws SESSION_CLOSED once close has begun
+   * (nothing is started), or SpawnError.
    */
-  addTask(command: string, spawn: () => ProcessGroup): BackgroundTask {
+  run(file: string, args: readonly string[], options: SessionRunOptions): Run {
+    this.assertOpen();
+    const run = startRun(file, args, {
+      ...options,
+      env: { ...options.env, ...this.env },
+      graceMs: this.graceMs,
+    });
+    // Runs whose groups are gone need no killing: forget them as new ones come.
+    for (const r of this.runs) if (r.exitInfo && !isGroupAlive(r.pgid)) this.runs.delete(r);
+    this.runs.add(run);
+    return run;
+  }
+
+  /**
+   * Starts a background task: checks the session is open and under the running-task limit (nothing
+   * is started when it refuses), then runs the command with bounded output and the safety net.
+   */
+  startTask(
+    command: string,
+    file: string,
+    args: readonly string[],
+    options: Pick<SessionRunOptions, "cwd" | "env" | "fd3Input">,
+  ): BackgroundTask {
     this.assertOpen();
     const limit = this.options.maxRunningTasks ?? MAX_RUNNING_TASKS;
     if (this.runningTaskCount >= limit) {
@@ -117,14 +153,14 @@ export class Session {
         `${limit} background tasks are already running (the limit); wait for one with task_output (block: true) or stop one with task_kill`,
       );
     }
-    const group = spawn();
-    const id = `${this.nextTask++}-${randomBytes(3).toString("hex")}`;
-    const task = new BackgroundTask(id, command, group, {
-      graceMs: this.graceMs,
+    const run = this.run(file, args, {
+      ...options,
+      outputLimit: this.options.outputLimit ?? DEFAULT_OUTPUT_LIMIT,
+      drainMs: this.options.drainMs ?? DEFAULT_TASK_DRAIN_MS,
       timeoutMs: this.options.backgroundTaskTimeoutMs ?? 0,
-      outputLimit: this.options.outputLimit,
-      drainMs: this.options.drainMs,
     });
+    const id = `${this.nextTask++}-${randomBytes(3).toString("hex")}`;
+    const task = new BackgroundTask(id, command, run);
     this.tasks.set(id, task);
     return task;
   }
@@ -133,31 +169,16 @@ export class Session {
     return this.tasks.get(id);
   }
 
+  /** Forgets a task (its output was read). A running one keeps running and still dies on close. */
   removeTask(id: string): boolean {
-    const task = this.tasks.get(id);
-    task?.dispose();
     return this.tasks.delete(id);
   }
 
   /**
-   * Remembers a foreground command's group so that whatever it left running in its group is
-   * killed on close. Returns a function that forgets it. Dead groups are pruned as new ones come.
-   * A group tracked after close() began is terminated at once.
+   * Runs `hook` (sync or async) at the start of close(), for what the session holds besides its
+   * processes (cached results, queued work); processes are ended by close() itself. Returns a
+   * function that removes the hook. A throwing hook does not stop the close.
    */
-  trackGroup(group: ProcessGroup): () => void {
-    if (this.closed) {
-      // Started while close() was already under way: it would otherwise outlive the session.
-      void terminate(group, { graceMs: this.graceMs });
-      return () => {};
-    }
-    for (const g of this.groups) if (g.exitInfo && !isGroupAlive(g.pgid)) this.groups.delete(g);
-    this.groups.add(group);
-    return () => {
-      this.groups.delete(group);
-    };
-  }
-
-  /** Runs `hook` at the start of close(). Returns a function that removes it. */
   onClose(hook: () => void | Promise<void>): () => void {
     this.closeHooks.add(hook);
     return () => {
@@ -166,21 +187,36 @@ export class Session {
   }
 
   /**
-   * Terminates every running task and remembered group in parallel (TERM → grace → KILL), along
-   * with whatever completed tasks left in their groups, then kills whatever still carries the
-   * session marker. Idempotent; concurrent callers share one run; never rejects.
+   * Ends everything the session started. At once: TERM to the group of every run (running or not:
+   * what a finished command left in its group goes too) and to every process that carries the
+   * marker outside those groups (`setsid`/`setpgid` daemons). After the grace, KILL to whatever is
+   * left, then a last KILL sweep of the marker. Idempotent; concurrent callers share one run;
+   * never rejects.
    */
   close(): Promise<void> {
     this.closing ??= this.runClose();
     return this.closing;
   }
 
+  /**
+   * Kills everything of the session NOW: SIGKILL to every group and every marked process, no
+   * grace; resolves once they are gone. For a second termination signal during close. Also starts
+   * close() (the session refuses new work), which then ends quickly.
+   */
+  async killNow(): Promise<void> {
+    void this.close();
+    try {
+      await killNow({ groups: [...this.runs], marker: this.marker });
+    } catch {
+      // An unreadable /proc leaves the group kill; this must still resolve.
+    }
+  }
+
   private async runClose(): Promise<void> {
+    const runs = [...this.runs];
+    const tasks = [...this.tasks.values()];
     const hooks = [...this.closeHooks];
     this.closeHooks.clear();
-    const tasks = [...this.tasks.values()];
-    const groups = [...this.groups];
-    this.groups.clear();
     await Promise.all([
       ...hooks.map(async (hook) => {
         try {
@@ -189,20 +225,19 @@ export class Session {
           // A failing hook must not keep the rest of the session alive.
         }
       }),
-      // kill() leaves a completed task alone; what any task left in its group afterwards belongs
-      // to the session and goes with it, marker or not.
-      ...tasks.map(async (task) => {
-        await task.kill();
-        await terminate(task.group, { graceMs: this.graceMs });
-      }),
-      ...groups.map((group) => terminate(group, { graceMs: this.graceMs })),
+      ...runs.map((run) => run.kill("session-closed")),
+      terminateMarked(this.marker, {
+        graceMs: this.graceMs,
+        exceptGroups: new Set(runs.map((run) => run.pgid)),
+      }).catch(() => {}),
     ]);
     try {
       await killMarkedProcesses(this.marker);
     } catch {
       // An unreadable /proc leaves the group kill as the only cleanup; close() must still resolve.
     }
-    for (const task of tasks) task.dispose();
+    await Promise.all(tasks.map((task) => task.done));
+    this.runs.clear();
     this.tasks.clear();
   }
 }

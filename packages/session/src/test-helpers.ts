@@ -1,17 +1,14 @@
 // Test helpers of this package only; the process questions shared by every package's tests are in
 // @boris-mcp/test-support.
-import { type ProcessGroup, spawnGroup } from "@boris-mcp/process-group";
 import { type Leftovers, waitFor } from "@boris-mcp/test-support";
 import type { BackgroundTask } from "./background-task.js";
 import type { Session } from "./session.js";
 
-/** A spawn function for addTask: `script` in bash, in the session's cwd, with its marker. */
-export function bash(session: Session, script: string, leftovers: Leftovers): () => ProcessGroup {
-  return () => {
-    const group = spawnGroup("bash", ["-c", script], { cwd: session.cwd, env: session.env });
-    leftovers.group(group.pgid);
-    return group;
-  };
+/** Starts `script` in bash as a background task of `session` (its group noted for clean-up). */
+export function startBash(session: Session, script: string, leftovers: Leftovers): BackgroundTask {
+  const task = session.startTask(script, "bash", ["-c", script], { cwd: session.cwd });
+  leftovers.group(task.run.pgid);
+  return task;
 }
 
 /** Waits until the task's stdout contains `text` (e.g. a script's `ready` once its trap is set). */

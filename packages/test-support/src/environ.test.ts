@@ -53,4 +53,19 @@ describe("session markers", () => {
     expect(markedPids(`${server}.`)).toEqual([one.pid!]);
     expect(markerOf(two.pid!)).toBeUndefined();
   });
+
+  it("counts every value of a repeated BORIS_SESSION", async () => {
+    const server = randomBytes(6).toString("hex");
+    // execve takes any environment block; python's ctypes hands it one that repeats a variable.
+    const exec = `import ctypes; libc = ctypes.CDLL(None)
+argv = (ctypes.c_char_p * 3)(b"sleep", b"300", None)
+envp = (ctypes.c_char_p * 3)(b"BORIS_SESSION=${server}.a", b"BORIS_SESSION=${server}.b", None)
+libc.execve(b"/bin/sleep", argv, envp)`;
+    const child = spawn("python3", ["-c", exec], { stdio: "ignore" });
+    leftovers.pid(child.pid!);
+    expect(await waitFor(() => markedPids(`${server}.b`).length === 1)).toBe(true);
+    expect(markedPids(`${server}.a`)).toEqual([child.pid!]);
+    expect(markedPids(`${server}.`)).toEqual([child.pid!]);
+    expect(markerOf(child.pid!)).toBe(`${server}.a`);
+  });
 });

@@ -1,5 +1,9 @@
 // Finding processes by what their environment carries (/proc/<pid>/environ): the way to find every
 // process a server or a session started, including the ones that left their process group.
+//
+// This reads /proc itself rather than use @boris-mcp/process-group's parser (environValues): it is the
+// tests' independent look at the OS, and process-group's own tests depend on this package. It follows
+// the same rule for a variable that an environment repeats: every value counts.
 import { readdirSync, readFileSync } from "node:fs";
 import { isRunning } from "./processes.js";
 
@@ -42,25 +46,30 @@ export interface MarkedProcess {
   readonly marker: string;
 }
 
-/** Every running process in the system with a BORIS_SESSION marker. */
+/**
+ * Every running process in the system with a BORIS_SESSION marker, once per value it carries (an
+ * environment may repeat the variable).
+ */
 export function markedProcesses(): MarkedProcess[] {
   const prefix = `${SESSION_MARKER}=`;
   const found: MarkedProcess[] = [];
   for (const { pid, environ } of otherProcesses()) {
-    const entry = environ.find((e) => e.startsWith(prefix));
-    if (entry !== undefined && isRunning(pid)) found.push({ pid, marker: entry.slice(prefix.length) });
+    const values = environ.filter((e) => e.startsWith(prefix)).map((e) => e.slice(prefix.length));
+    if (values.length === 0 || !isRunning(pid)) continue;
+    for (const marker of new Set(values)) found.push({ pid, marker });
   }
   return found;
 }
 
-/** Pids of the running processes whose BORIS_SESSION value starts with `markerValuePrefix` (all when empty). */
+/** Pids of the running processes with a BORIS_SESSION value that starts with `markerValuePrefix` (all when empty). */
 export function markedPids(markerValuePrefix = ""): number[] {
-  return markedProcesses()
+  const pids = markedProcesses()
     .filter((p) => p.marker.startsWith(markerValuePrefix))
     .map((p) => p.pid);
+  return [...new Set(pids)];
 }
 
-/** The BORIS_SESSION value in the environment of `pid`, undefined when it has none or is gone. */
+/** The (first, as getenv reads it) BORIS_SESSION value of `pid`, undefined when it has none or is gone. */
 export function markerOf(pid: number): string | undefined {
   const prefix = `${SESSION_MARKER}=`;
   return environOf(pid)

@@ -9,6 +9,16 @@ export {
 } from "./environ.js";
 export { bash, textOf } from "./mcp.js";
 export { pidsIn, readPids } from "./pids.js";
-export { groupEntries, isGone, isRunning, type ProcStat, procStat } from "./processes.js";
+export {
+  groupEntries,
+  isGone,
+  isRunning,
+  isStillRunning,
+  liveGroupMembers,
+  type ProcessId,
+  type ProcStat,
+  procStat,
+} from "./processes.js";
+export { clientWithRoots, type RootsClient } from "./roots.js";
 export { COMPAT_TOOLS, STANDARD_TOOLS } from "./tool-names.js";
 export { waitFor, waitUntil } from "./wait.js";

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { Leftovers } from "./cleanup.js";
 import { readPids } from "./pids.js";
-import { groupEntries, isGone, isRunning, procStat } from "./processes.js";
+import { groupEntries, isGone, isRunning, isStillRunning, liveGroupMembers, procStat } from "./processes.js";
 import { waitFor } from "./wait.js";
 
 const leftovers = new Leftovers();
@@ -69,5 +69,22 @@ describe("groupEntries", () => {
     expect(groupEntries(child.pid!).sort((a, b) => a - b)).toEqual(
       [child.pid!, zombie].sort((a, b) => a - b),
     );
+  });
+});
+
+describe("liveGroupMembers and isStillRunning", () => {
+  it("list the live members of a group without its zombies, by pid and start time", async () => {
+    const { child, zombie } = await shellWithZombie();
+    const members = liveGroupMembers(child.pid!);
+    expect(members).toEqual([{ pid: child.pid!, startTime: procStat(child.pid!)!.startTime }]);
+    expect(members.map((m) => m.pid)).not.toContain(zombie);
+    expect(isStillRunning(members[0]!)).toBe(true);
+    // Another start time is another process, even under the same pid.
+    expect(isStillRunning({ pid: child.pid!, startTime: "1" })).toBe(false);
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    process.kill(-child.pid!, "SIGKILL");
+    await exited;
+    expect(isStillRunning(members[0]!)).toBe(false);
+    expect(liveGroupMembers(child.pid!)).toEqual([]);
   });
 });

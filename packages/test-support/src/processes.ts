@@ -66,3 +66,32 @@ export function groupEntries(pgid: number): number[] {
   }
   return found;
 }
+
+/** A process by its pid and start time: unlike a bare pid, never confused with a later process. */
+export interface ProcessId {
+  readonly pid: number;
+  readonly startTime: string;
+}
+
+/**
+ * The live (non-zombie) processes of group `pgid`, each /proc entry read once: a process that exits
+ * between the listing and the read is gone, not counted (reading the stat twice counted a process
+ * reaped in between as alive).
+ */
+export function liveGroupMembers(pgid: number): ProcessId[] {
+  const found: ProcessId[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const s = procStat(Number(name));
+    if (s && s.pgrp === pgid && s.state !== "Z" && s.state !== "X") {
+      found.push({ pid: Number(name), startTime: s.startTime });
+    }
+  }
+  return found;
+}
+
+/** This very process (not a later one with its pid) exists and is not a zombie. */
+export function isStillRunning(process: ProcessId): boolean {
+  const s = procStat(process.pid);
+  return s !== undefined && s.startTime === process.startTime && s.state !== "Z" && s.state !== "X";
+}

@@ -1,5 +1,6 @@
 export { ErrorCode, errorResult, ioError, ToolError, textResult } from "./core/errors.js";
 export { noElicitationValidator } from "./core/no-elicitation.js";
+export { ROOTS_TIMEOUT_MS, type ScopeLogger } from "./core/session-scope.js";
 export { createToolConfig, type ToolConfig, type ToolSettings } from "./core/tool-config.js";
 export { type AdvertisedToolName, TOOL_NAMES, toolNamesFor } from "./core/tool-names.js";
 export type { ToolContext, ToolDefinition } from "./core/tool-registry.js";
@@ -10,6 +11,11 @@ export type { PathScope, PathScopeOptions, ScopedPath } from "./scope/path-scope
 export { createPathScope } from "./scope/path-scope.js";
 export { globTool } from "./search/glob.js";
 export { grepTool } from "./search/grep.js";
-export { createSessionServer, registerTools, type ServerIdentity } from "./session-server.js";
+export {
+  createSessionServer,
+  registerTools,
+  type ServerIdentity,
+  type SessionServerOptions,
+} from "./session-server.js";
 export { shellTools } from "./shell/shell-tools.js";
 export { toolsFor } from "./tool-set.js";

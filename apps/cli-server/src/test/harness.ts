@@ -43,6 +43,10 @@ export async function startStdio(
     env?: Record<string, string>;
     /** Send the client's messages into this FIFO instead of the child's stdin pipe. */
     inputFifo?: string;
+    /** The server's own working directory (the default workdir). */
+    cwd?: string;
+    /** The client to connect (e.g. one offering roots); default a plain SDK client. */
+    client?: Client;
   } = {},
 ): Promise<StdioRun> {
   const mark = randomBytes(6).toString("hex");
@@ -53,6 +57,7 @@ export async function startStdio(
     ...args,
   ];
   const child = spawn(command, fullArgs, {
+    cwd: options.cwd,
     env: { ...process.env, ...options.env, BORIS_E2E_RUN: mark },
     stdio: [options.inputFifo ? "ignore" : "pipe", "pipe", "pipe"],
   });
@@ -69,7 +74,7 @@ export async function startStdio(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
-  const client = new Client({ name: "boris-e2e", version: "1.0.0" });
+  const client = options.client ?? new Client({ name: "boris-e2e", version: "1.0.0" });
   const early = exited.then(({ code }) => {
     throw new Error(`the server exited with ${code} before the client connected: ${err}`);
   });

@@ -34,18 +34,23 @@ export function makeWorkdir(): string {
   return realpathSync(mkdtempSync(join(tmpdir(), "boris-http-e2e-")));
 }
 
-/** Starts the built `boris-http` on a free port and waits for its listening line. */
+/**
+ * Starts the built `boris-http` on a free port and waits for its listening line. It runs in
+ * `workdir`, which it is also given as --workdir unless `workdirFlag` is false.
+ */
 export async function startServer(
   args: string[] = [],
   env: Record<string, string> = {},
   workdir: string = makeWorkdir(),
+  { workdirFlag = true }: { workdirFlag?: boolean } = {},
 ): Promise<RunningServer> {
   const envMark = `BORIS_E2E_RUN=${randomBytes(6).toString("hex")}`;
   const [markName, markValue] = envMark.split("=") as [string, string];
   const proc = spawn(
     SERVER_NODE,
-    [MAIN, "--port", "0", "--workdir", workdir, "--log-level", "warn", ...args],
+    [MAIN, "--port", "0", ...(workdirFlag ? ["--workdir", workdir] : []), "--log-level", "warn", ...args],
     {
+      cwd: workdir,
       env: { ...process.env, ...env, [markName]: markValue },
       stdio: ["ignore", "ignore", "pipe"],
     },
@@ -88,13 +93,13 @@ export interface Connected {
 
 export async function connect(
   url: string,
-  options: { sessionId?: string; headers?: Record<string, string> } = {},
+  options: { sessionId?: string; headers?: Record<string, string>; client?: Client } = {},
 ): Promise<Connected> {
   const transport = new StreamableHTTPClientTransport(new URL(url), {
     ...(options.sessionId ? { sessionId: options.sessionId } : {}),
     ...(options.headers ? { requestInit: { headers: options.headers } } : {}),
   });
-  const client = new Client({ name: "boris-e2e", version: "1.0.0" });
+  const client = options.client ?? new Client({ name: "boris-e2e", version: "1.0.0" });
   await client.connect(transport);
   return { client, transport, sessionId: transport.sessionId! };
 }

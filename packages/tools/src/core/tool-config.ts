@@ -8,8 +8,6 @@ export interface ToolConfig {
   readonly defaultTimeoutMs: number;
   /** Upper bound for a bash call's `timeout` argument, ms. */
   readonly maxTimeoutMs: number;
-  /** TERM → KILL grace for timeouts, cancellation, task_kill and search kills, ms. */
-  readonly killGraceMs: number;
   /** How long after the shell exits its pipes are still read, ms. */
   readonly drainMs: number;
   /** Characters kept per stream in a result (head + tail). */
@@ -26,8 +24,13 @@ export interface ToolConfig {
   readonly anthropicCompat: boolean;
   /** Tool names left out (bash also removes task_output and task_kill). */
   readonly disabledTools: ReadonlySet<string>;
-  /** Path scoping for the file and search tools. */
+  /** The operator's path scoping for the file and search tools (--allow-dir, --deny-dir). */
   readonly pathScope: PathScope;
+  /**
+   * A client's roots set where its session starts and narrow what the file tools reach (the
+   * operator set neither --workdir nor --allow-dir). See SessionScope.
+   */
+  readonly followClientRoots: boolean;
   /** Deadline of one grep/glob child process, ms. */
   readonly searchTimeoutMs: number;
   /** ripgrep binary (BORIS_RG_PATH, else @vscode/ripgrep's). */

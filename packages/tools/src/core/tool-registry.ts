@@ -11,7 +11,10 @@ import {
   type ToolAnnotations,
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { ErrorCode, errorResult, ToolError } from "./errors.js";
+import type { PathScope } from "../scope/path-scope.js";
+import { ErrorCode, errorResult, ToolError, textResult } from "./errors.js";
+import { fromSessionError } from "./session-errors.js";
+import type { SessionScope } from "./session-scope.js";
 import type { ToolConfig } from "./tool-config.js";
 
 export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -20,6 +23,11 @@ export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification
 export interface ToolContext {
   readonly session: Session;
   readonly config: ToolConfig;
+  /**
+   * What the file and search tools may reach in this call: the operator's scope
+   * (`config.pathScope`), or the client's roots within it (SessionScope).
+   */
+  readonly scope: PathScope;
   /** Fires when the client cancels the request or the HTTP connection goes away. */
   readonly signal: AbortSignal;
   /** Present when the client asked for progress notifications. */
@@ -201,14 +209,16 @@ function toolsByName(defs: readonly ToolDefinition[]): Map<string, ToolDefinitio
 /**
  * Serves `defs` on `server` for one session. Argument validation is ours (not the SDK's) so a bad
  * call gets `[INVALID_INPUT] …` naming the field; unexpected exceptions become error results.
+ * With `sessionScope`, a call waits for the client's roots when they are not known yet.
  */
 export function serveTools(
   server: ServerLike,
   session: Session,
   config: ToolConfig,
   defs: readonly ToolDefinition[],
+  sessionScope?: SessionScope,
 ): void {
-  serveToolsOnDemand(server, session, config, () => defs);
+  serveToolsOnDemand(server, session, config, () => defs, sessionScope);
 }
 
 /**
@@ -220,6 +230,7 @@ export function serveToolsOnDemand(
   session: Session,
   config: ToolConfig,
   load: () => readonly ToolDefinition[] | Promise<readonly ToolDefinition[]>,
+  sessionScope?: SessionScope,
 ): void {
   const low = lowLevel(server);
   low.registerCapabilities({ tools: { listChanged: false } });
@@ -249,9 +260,15 @@ export function serveToolsOnDemand(
       const parsed = def.inputSchema.safeParse(rawArgs);
       if (!parsed.success) return invalidArguments(name, parsed.error, rawArgs);
       const progressToken = request.params._meta?.progressToken;
+      const scope = sessionScope
+        ? (sessionScope.ready ?? (await sessionScope.settle(extra)))
+        : config.pathScope;
+      // Cancelled while the client's roots were still unknown: nothing ran (nobody reads this answer).
+      if (!scope) return textResult(`${name} cancelled before it ran.`);
       const ctx: ToolContext = {
         session,
         config,
+        scope,
         signal: extra.signal,
         progressToken,
         extra,
@@ -268,11 +285,8 @@ export function serveToolsOnDemand(
       try {
         return await def.handler(parsed.data, ctx);
       } catch (err) {
-        if (err instanceof ToolError) return errorResult(err.code, err.message);
-        const code = (err as { code?: unknown })?.code;
-        if (code === ErrorCode.SESSION_CLOSED || code === ErrorCode.BASH_TASK_LIMIT) {
-          return errorResult(code, (err as Error).message);
-        }
+        const toolError = err instanceof ToolError ? err : fromSessionError(err);
+        if (toolError) return errorResult(toolError.code, toolError.message);
         return errorResult(
           ErrorCode.IO_ERROR,
           `${name} failed unexpectedly: ${(err as Error)?.message ?? String(err)}`,

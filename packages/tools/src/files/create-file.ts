@@ -71,7 +71,7 @@ export async function createFile(
     // A new file needs no view; replacing one the session has not seen could destroy work.
     if (existing) checkViewed(ctx, names, existing.path, given, existing.stats, "overwrite");
     const target = existing?.path ?? canonical;
-    const scope = ctx.config.pathScope;
+    const { scope } = ctx;
     let opened: ScopedDirOpen;
     try {
       opened = existing

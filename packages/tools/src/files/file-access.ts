@@ -1,16 +1,8 @@
-import type { Session } from "@boris-mcp/session";
 import { ErrorCode, ToolError } from "../core/errors.js";
 import type { ToolContext } from "../core/tool-registry.js";
 import { openInScope, type ScopedFile } from "../scope/scoped-open.js";
 
-export function assertOpen(session: Session): void {
-  if (session.closed) {
-    throw new ToolError(
-      ErrorCode.SESSION_CLOSED,
-      "this session is closed; reconnect to start a new session.",
-    );
-  }
-}
+export { assertSessionOpen as assertOpen } from "../core/session-errors.js";
 
 export function accessDenied(reason: string): ToolError {
   return new ToolError(ErrorCode.ACCESS_DENIED, reason);
@@ -22,7 +14,7 @@ export function accessDenied(reason: string): ToolError {
  * read is always opened with `openScoped`.
  */
 export async function resolveInScope(ctx: ToolContext, given: string): Promise<string> {
-  const scoped = await ctx.config.pathScope.resolve(given, ctx.session.cwd);
+  const scoped = await ctx.scope.resolve(given, ctx.session.cwd);
   if (!scoped.ok) throw accessDenied(scoped.reason);
   return scoped.path;
 }
@@ -37,7 +29,7 @@ export async function openScoped(
   given: string,
   resolvedBefore?: string,
 ): Promise<ScopedFile> {
-  const opened = await openInScope(ctx.config.pathScope, given, ctx.session.cwd, resolvedBefore);
+  const opened = await openInScope(ctx.scope, given, ctx.session.cwd, resolvedBefore);
   if (!opened.ok) throw accessDenied(opened.reason);
   return opened.file;
 }

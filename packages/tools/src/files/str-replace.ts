@@ -113,7 +113,7 @@ async function prepareWrite(
   given: string,
   mode: number,
 ): Promise<PreparedWrite> {
-  const opened = await openDirInScope(ctx.config.pathScope, path.dirname(real), given);
+  const opened = await openDirInScope(ctx.scope, path.dirname(real), given);
   if (!opened.ok) throw accessDenied(opened.reason);
   try {
     return { dir: opened.dir, temp: await TempFile.create(opened.dir, path.basename(real), mode) };

@@ -58,7 +58,7 @@ export async function viewPath(ctx: ToolContext, request: ViewRequest): Promise<
 async function listDirectory(ctx: ToolContext, dir: ScopedFile, given: string): Promise<CallToolResult> {
   try {
     const readFrom = hasProcFd ? fdPath(dir.fd) : dir.path;
-    return textResult(await dirTree(dir.path, { scope: ctx.config.pathScope, readFrom }));
+    return textResult(await dirTree(dir.path, { scope: ctx.scope, readFrom }));
   } catch (err) {
     throw ioError("listing", given, err);
   }

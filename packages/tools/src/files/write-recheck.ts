@@ -60,7 +60,7 @@ export async function recheckTarget(
         `${given} was replaced by a symbolic link that cannot be resolved while it was being written; nothing was written.`,
       );
     }
-    const judged = ctx.config.pathScope.check(
+    const judged = ctx.scope.check(
       where,
       `${given} (replaced while it was being written by a symbolic link to ${where})`,
     );

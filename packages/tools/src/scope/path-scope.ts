@@ -41,6 +41,8 @@ export interface PathScopeOptions {
   readonly denyPatterns?: readonly string[];
   /** Base for relative allow dirs; defaults to `process.cwd()`. */
   readonly cwd?: string;
+  /** What the allow dirs are, in the outside-reason: default "the allowed directories". */
+  readonly allowedName?: string;
 }
 
 function anchored(pattern: string): string {
@@ -55,6 +57,7 @@ export function createPathScope(options: PathScopeOptions = {}): PathScope {
     ...new Set((options.allowDirs ?? []).map((d) => canonicalizeSync(path.resolve(base, d)))),
   ];
   const denyPatterns = [...(options.denyPatterns ?? [])];
+  const allowedName = options.allowedName ?? "the allowed directories";
 
   // "/a/b" is inside "/a" but "/ab" is not: compare against the dir plus a trailing separator.
   const prefixes = allowDirs.map((d) => (d.endsWith(path.sep) ? d : d + path.sep));
@@ -105,7 +108,7 @@ export function createPathScope(options: PathScopeOptions = {}): PathScope {
       return {
         ok: false,
         why: "outside",
-        reason: `${shown} is outside the allowed directories: ${allowDirs.join(", ")}. Use a path inside one of them.`,
+        reason: `${shown} is outside ${allowedName}: ${allowDirs.join(", ")}. Use a path inside one of them.`,
       };
     }
     return { ok: true, path: canonical };

@@ -1,5 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ErrorCode, ioError, ToolError, textResult } from "../core/errors.js";
+import { sessionClosed } from "../core/session-errors.js";
 import type { ToolConfig } from "../core/tool-config.js";
 import { defineTool, type ToolContext, type ToolDefinition } from "../core/tool-registry.js";
 import { findFileLessDirs } from "./glob-dirs.js";
@@ -46,7 +47,7 @@ async function glob(req: GlobRequest, ctx: ToolContext): Promise<CallToolResult>
       `glob: ${target} is a file, not a directory. Give the directory to search in 'path'.`,
     );
   }
-  const scope = scopeIsOpen(config.pathScope) ? undefined : new ReportedPathScope(root, config.pathScope);
+  const scope = scopeIsOpen(ctx.scope) ? undefined : new ReportedPathScope(root, ctx.scope);
   const rootSlash = root.endsWith("/") ? root : `${root}/`;
   const listing = new GlobListing(req, rootSlash, scope);
   // Only files are wanted and only their name decides: rg filters by name itself (as a type, which
@@ -54,7 +55,7 @@ async function glob(req: GlobRequest, ctx: ToolContext): Promise<CallToolResult>
   const { matcher } = req;
   const nameGlobs =
     req.type === "file" && matcher.baseNameGlob !== undefined ? [matcher.baseNameGlob] : undefined;
-  const excludes = denyPruneGlobs(config.pathScope);
+  const excludes = denyPruneGlobs(ctx.scope);
   const splitter = new LineSplitter(listing.sink, 64 * 1024, 0);
   const rg = await runRgInSlot(
     await resolveRgPath(config),
@@ -62,8 +63,7 @@ async function glob(req: GlobRequest, ctx: ToolContext): Promise<CallToolResult>
     ctx,
     deadline,
   );
-  if (rg.stop === "closed")
-    throw new ToolError(ErrorCode.SESSION_CLOSED, "glob: the session was closed during the search.");
+  if (rg.stop === "closed") throw sessionClosed();
   if (rg.stop === "cancelled") return textResult("Search cancelled.");
   if (rg.stop === "done") {
     splitter.end();

@@ -1,4 +1,5 @@
-import { ErrorCode, ioError, ToolError } from "../core/errors.js";
+import { ioError, ToolError } from "../core/errors.js";
+import { sessionClosed } from "../core/session-errors.js";
 import type { ToolContext } from "../core/tool-registry.js";
 import { type CheckedFile, openCheckedFile } from "./checked-file.js";
 import { compileGlob, type GlobMatcher } from "./glob-pattern.js";
@@ -74,10 +75,10 @@ export async function planGrep(req: GrepRequest, ctx: ToolContext): Promise<Grep
     root: canonical,
     file: undefined,
     label: "",
-    scope: scopeIsOpen(config.pathScope) ? undefined : new ReportedPathScope(canonical, config.pathScope),
+    scope: scopeIsOpen(ctx.scope) ? undefined : new ReportedPathScope(canonical, ctx.scope),
     include,
     typeGlobs,
-    excludes: denyPruneGlobs(config.pathScope),
+    excludes: denyPruneGlobs(ctx.scope),
   };
 }
 
@@ -120,5 +121,5 @@ export function resultKey(p: GrepPlan): string {
 
 /** The ToolError for a session closed during the search. */
 export function closedDuringSearch(): ToolError {
-  return new ToolError(ErrorCode.SESSION_CLOSED, "grep: the session was closed during the search.");
+  return sessionClosed();
 }

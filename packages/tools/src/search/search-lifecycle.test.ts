@@ -93,7 +93,7 @@ async function endlessSource(): Promise<{ root: string; rgPath: string }> {
 }
 
 async function harness(root: string, overrides = {}): Promise<Harness> {
-  const h = await connect(testConfig({ killGraceMs: 500, ...overrides }), root);
+  const h = await connect(testConfig(overrides), root);
   harnesses.push(h);
   return h;
 }
@@ -226,7 +226,7 @@ describe("the server-wide cap on concurrent rg processes", () => {
 
   it("makes a search wait while the server's rg processes are running, and a waiting search can be cancelled", async () => {
     const { root, rgPath } = await endlessSource();
-    const config = testConfig({ killGraceMs: 500, rgPath });
+    const config = testConfig({ rgPath });
     setSearchConcurrency(config, 1);
     const slots = rgSlotsFor(config);
     const a = await connect(config, root);

@@ -17,9 +17,9 @@ export interface SearchRoot {
 
 /** The root a grep or glob call searches: `path` (default the session cwd), scoped and stat'ed. */
 export async function resolveSearchRoot(given: string | undefined, ctx: ToolContext): Promise<SearchRoot> {
-  const { session, config } = ctx;
+  const { session, scope } = ctx;
   const target = given === undefined || given === "" ? session.cwd : given;
-  const resolved = await config.pathScope.resolve(target, session.cwd);
+  const resolved = await scope.resolve(target, session.cwd);
   if (!resolved.ok) throw new ToolError(ErrorCode.ACCESS_DENIED, resolved.reason);
   try {
     return { target, path: resolved.path, stats: await stat(resolved.path), error: undefined };

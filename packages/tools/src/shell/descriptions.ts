@@ -1,3 +1,4 @@
+import { DEFAULT_GRACE_MS, MAX_RUNNING_TASKS } from "@boris-mcp/session";
 import type { ToolConfig } from "../core/tool-config.js";
 
 // What the model reads about bash, task_output and task_kill. The numbers come from the config, so
@@ -16,9 +17,9 @@ export function bashDescription(config: ToolConfig): string {
     "- The working directory persists between calls: a `cd` carries over to the next command. Nothing else of the shell does (variables, aliases, functions, activated environments), so chain dependent steps in one command with `&&`.",
     "- stdin is closed (/dev/null): a command waiting for input gets end-of-file. Use non-interactive flags (`-y`, `--no-pager`, `git --no-pager`, `CI=1`).",
     "- A non-zero exit code is part of the result, not an error.",
-    `- \`timeout\` is in milliseconds (default ${config.defaultTimeoutMs}, max ${config.maxTimeoutMs}). On timeout the command and everything it started get SIGTERM, then SIGKILL after ${seconds(config.killGraceMs)}.`,
+    `- \`timeout\` is in milliseconds (default ${config.defaultTimeoutMs}, max ${config.maxTimeoutMs}). On timeout the command and everything it started get SIGTERM, then SIGKILL after ${seconds(DEFAULT_GRACE_MS)}.`,
     "- The call returns as soon as the shell exits: processes it leaves running in the background (`server &`) keep running until the session ends, but their later output is not captured.",
-    "- For servers, watchers and other long-running commands, set `run_in_background: true`: you get a task_id at once; read the output with task_output (`block: true` waits until the command ends) and stop it with task_kill. At most 10 background tasks run at once; they do not change the working directory.",
+    `- For servers, watchers and other long-running commands, set \`run_in_background: true\`: you get a task_id at once; read the output with task_output (\`block: true\` waits until the command ends) and stop it with task_kill. At most ${MAX_RUNNING_TASKS} background tasks run at once; they do not change the working directory.`,
     `- stdout and stderr are each cut to ${config.outputLimit} characters, keeping the beginning and the end (errors are usually at the end).`,
     "- When the request carries a progress token, output is streamed as progress notifications while the command runs.",
   ].join("\n");
@@ -34,7 +35,7 @@ function compatBashDescription(config: ToolConfig): string {
     `- If stdout or stderr exceeds ${config.outputLimit} characters, it is cut before being returned to you (the beginning and the end are kept).`,
     "- The working directory persists between calls (cd carries over); other shell state such as environment variables does not. Prefer absolute paths, and chain dependent commands with '&&'.",
     "- stdin is closed, so interactive commands cannot get input; use non-interactive flags.",
-    "- Set run_in_background to true to start a long-running command (a dev server, a watcher, a long build) and continue working: it returns a task_id; read the output with task_output (block: true waits for it to finish) and stop it with task_kill. No '&' is needed with this parameter. At most 10 background tasks at once.",
+    `- Set run_in_background to true to start a long-running command (a dev server, a watcher, a long build) and continue working: it returns a task_id; read the output with task_output (block: true waits for it to finish) and stop it with task_kill. No '&' is needed with this parameter. At most ${MAX_RUNNING_TASKS} background tasks at once.`,
     "- Write a short description (5-10 words) of what the command does in the description argument.",
   ].join("\n");
 }
@@ -59,6 +60,6 @@ export function taskOutputDescription(config: ToolConfig): string {
   ].join("\n");
 }
 
-export function taskKillDescription(config: ToolConfig): string {
-  return `Stop a background task: SIGTERM to its process group (the command and everything it started), SIGKILL after ${seconds(config.killGraceMs)} to whatever is left. Returns the task's final output like a completed task_output, and removes the task.`;
+export function taskKillDescription(): string {
+  return `Stop a background task: SIGTERM to its process group (the command and everything it started), SIGKILL after ${seconds(DEFAULT_GRACE_MS)} to whatever is left. Returns the task's final output like a completed task_output, and removes the task.`;
 }

@@ -1,8 +1,9 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import { SpawnError } from "@boris-mcp/process-group";
-import { type Session, SessionError } from "@boris-mcp/session";
+import type { Session } from "@boris-mcp/session";
 import { ErrorCode, ToolError } from "../core/errors.js";
+import { fromSessionError } from "../core/session-errors.js";
 
 export function isDirectory(dir: string): boolean {
   try {
@@ -24,37 +25,43 @@ function nearestExistingDir(dir: string): string {
 }
 
 /**
- * Turns what starting a command can throw into the tool error to return: SessionError keeps its
- * code (SESSION_CLOSED, BASH_TASK_LIMIT); SpawnError is BASH_START_FAILED naming the shell and the
- * reason. When the reason is that the tracked cwd was deleted, the session moves to the nearest
- * existing parent so that the next call can run at all. Anything else is rethrown.
+ * When the session's tracked cwd no longer exists (deleted by a command), moves the session to its
+ * nearest existing parent so that the next call can run at all; returns the directory that was gone,
+ * or undefined when the cwd exists.
  */
-export function startError(err: unknown, shell: string, session: Session): ToolError {
-  if (err instanceof SessionError) return new ToolError(err.code, `${err.message}.`);
+export function leaveDeletedCwd(session: Session): string | undefined {
+  if (isDirectory(session.cwd)) return undefined;
+  const gone = session.cwd;
+  session.cwd = nearestExistingDir(gone);
+  return gone;
+}
+
+/**
+ * Turns what starting a command can throw into the tool error to return: the session's refusals
+ * (SESSION_CLOSED, BASH_TASK_LIMIT) as such; a SpawnError is BASH_START_FAILED naming the shell and
+ * the reason, or the deleted cwd (`goneCwd`, from leaveDeletedCwd) and where the session is now.
+ * Anything else is rethrown.
+ */
+export function startError(
+  err: unknown,
+  shell: string,
+  session: Session,
+  goneCwd: string | undefined,
+): ToolError {
+  const refused = fromSessionError(err);
+  if (refused) return refused;
   if (!(err instanceof SpawnError)) throw err;
-  const reason = err.message.replace(/^could not start [^:]*: /, "");
-  if (!isDirectory(session.cwd)) {
-    const gone = session.cwd;
-    session.cwd = nearestExistingDir(gone);
+  if (goneCwd !== undefined) {
     return new ToolError(
       ErrorCode.BASH_START_FAILED,
-      `could not start the shell ${shell}: the working directory ${gone} no longer exists. The session's working directory is now ${session.cwd}; call again (cd to where you want to be first).`,
+      `could not start the shell ${shell}: the working directory ${goneCwd} no longer exists. The session's working directory is now ${session.cwd}; call again (cd to where you want to be first).`,
     );
   }
+  const reason = err.message.replace(/^could not start [^:]*: /, "");
   return new ToolError(
     ErrorCode.BASH_START_FAILED,
     `could not start the shell ${shell}: ${reason}. Check the server's --shell option (it must be an executable that accepts -c <command>).`,
   );
-}
-
-/** Rethrows SESSION_CLOSED as a tool error. */
-export function assertSessionOpen(session: Session): void {
-  try {
-    session.assertOpen();
-  } catch (err) {
-    if (err instanceof SessionError) throw new ToolError(err.code, `${err.message}.`);
-    throw err;
-  }
 }
 
 export function taskNotFound(id: string): ToolError {

@@ -6,5 +6,5 @@ import { taskOutputTool } from "./task-output.js";
 
 /** bash and the two tools that only make sense with it (registered together, or not at all). */
 export function shellTools(config: ToolConfig): ToolDefinition[] {
-  return [bashTool(config), taskOutputTool(config), taskKillTool(config)];
+  return [bashTool(config), taskOutputTool(config), taskKillTool()];
 }

@@ -1,19 +1,18 @@
-import { terminate } from "@boris-mcp/process-group";
 import { z } from "zod";
-import type { ToolConfig } from "../core/tool-config.js";
+import { assertSessionOpen } from "../core/session-errors.js";
 import { defineTool, type ToolDefinition } from "../core/tool-registry.js";
 import { taskKillDescription } from "./descriptions.js";
-import { assertSessionOpen, taskNotFound } from "./shell-errors.js";
+import { taskNotFound } from "./shell-errors.js";
 import { taskReport, taskReportSchema } from "./task-report.js";
 
 const taskKillInput = z.object({
   task_id: z.string().describe("The task_id returned by bash with run_in_background: true."),
 });
 
-export function taskKillTool(config: ToolConfig): ToolDefinition {
+export function taskKillTool(): ToolDefinition {
   return defineTool({
     name: "task_kill",
-    description: taskKillDescription(config),
+    description: taskKillDescription(),
     inputSchema: taskKillInput,
     outputSchema: taskReportSchema,
     annotations: {
@@ -26,14 +25,13 @@ export function taskKillTool(config: ToolConfig): ToolDefinition {
       assertSessionOpen(ctx.session);
       const task = ctx.session.getTask(args.task_id);
       if (!task) throw taskNotFound(args.task_id);
-      const wasRunning = task.status === "running";
-      if (wasRunning) {
-        // The whole group, with the tools' grace (the session's applies when it closes).
-        await terminate(task.group, { graceMs: ctx.config.killGraceMs });
-        await task.done;
-      }
+      // TERM → the session's grace → KILL to its whole group; resolves once it has completed.
+      await task.kill();
       if (ctx.session.getTask(args.task_id) !== task) throw taskNotFound(args.task_id);
-      return taskReport(ctx.session, task, { killedByRequest: wasRunning });
+      const report = taskReport(task, { killedByRequest: task.run.reason === "killed" });
+      // Completed: its output is read once.
+      ctx.session.removeTask(task.id);
+      return report;
     },
   });
 }

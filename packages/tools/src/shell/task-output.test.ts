@@ -141,11 +141,14 @@ describe("bash run_in_background", () => {
 
 describe("task_kill", () => {
   it("kills a task that ignores SIGTERM (after the grace) and returns its final output", async () => {
-    await open({}, { killGraceMs: 300 });
+    await open({ graceMs: 300 });
     const id = await start("trap '' TERM; echo $$; sleep 1000 & echo $!; wait");
     const pids = await pidsOf(id, 2);
     expect(pids.every(isRunning)).toBe(true);
+    const task = h.session.getTask(id)!;
     const result = await h.call("task_kill", { task_id: id });
+    // Through the task's own kill(): the task knows it was killed.
+    expect(task.killed).toBe(true);
     expect(textOf(result)).toMatch(
       new RegExp(
         `^task_id: ${id}\\nstatus: completed \\(killed by task_kill\\)\\nexit_code: 137\\nstdout:\\n`,

@@ -1,9 +1,10 @@
 import type { BackgroundTask } from "@boris-mcp/session";
 import { z } from "zod";
+import { assertSessionOpen } from "../core/session-errors.js";
 import type { ToolConfig } from "../core/tool-config.js";
 import { defineTool, type ToolDefinition } from "../core/tool-registry.js";
 import { taskOutputDescription } from "./descriptions.js";
-import { assertSessionOpen, taskNotFound } from "./shell-errors.js";
+import { taskNotFound } from "./shell-errors.js";
 import { taskReport, taskReportSchema } from "./task-report.js";
 
 export const DEFAULT_BLOCK_MS = 30_000;
@@ -59,7 +60,10 @@ export function taskOutputTool(config: ToolConfig): ToolDefinition {
       }
       // A concurrent call may have read (and removed) it while this one waited.
       if (ctx.session.getTask(args.task_id) !== task) throw taskNotFound(args.task_id);
-      return taskReport(ctx.session, task);
+      const report = taskReport(task);
+      // A completed task's output is read once.
+      if (task.status === "completed") ctx.session.removeTask(task.id);
+      return report;
     },
   });
 }

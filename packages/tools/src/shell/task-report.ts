@@ -1,7 +1,7 @@
-import type { BackgroundTask, Session } from "@boris-mcp/session";
+import { exitCodeOf } from "@boris-mcp/process-group";
+import type { BackgroundTask } from "@boris-mcp/session";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { exitCodeOf } from "./run-command.js";
 
 /** What task_output and task_kill return as structuredContent (fields absent when not known). */
 export const taskReportSchema = z.object({
@@ -26,14 +26,10 @@ export interface ReportOptions {
 }
 
 /**
- * The text and structuredContent of a task's state. A completed task is removed from the session
- * once its report is built: its output is read once.
+ * The text and structuredContent of a task's state. It does not remove the task: the caller does,
+ * once a completed task's report is built (its output is read once).
  */
-export function taskReport(
-  session: Session,
-  task: BackgroundTask,
-  options: ReportOptions = {},
-): CallToolResult {
+export function taskReport(task: BackgroundTask, options: ReportOptions = {}): CallToolResult {
   const stdout = task.stdout.toString();
   const stderr = task.stderr.toString();
   if (task.status === "running") {
@@ -48,7 +44,6 @@ export function taskReport(
   let status = "completed";
   if (task.timedOut) status = "completed (killed by background task timeout)";
   else if (options.killedByRequest) status = "completed (killed by task_kill)";
-  session.removeTask(task.id);
   return {
     content: [
       {

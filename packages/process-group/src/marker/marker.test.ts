@@ -3,11 +3,11 @@ import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isRunning, Leftovers, procStat, readPids, waitFor } from "@boris-mcp/test-support";
 import { afterEach, describe, expect, it } from "vitest";
-import { findMarkedProcesses, killMarkedProcesses } from "./marker.js";
-import { spawnGroup } from "./spawn.js";
-import { terminate } from "./terminate.js";
-import { collect } from "./test-helpers.js";
-import type { Marker, ProcessGroup } from "./types.js";
+import { spawnGroup } from "../group/spawn.js";
+import { terminate } from "../group/terminate.js";
+import { collect } from "../test/collect.js";
+import type { Marker, ProcessGroup } from "../types.js";
+import { findMarkedProcesses, killMarkedProcesses, listMarkedProcesses } from "./marker.js";
 
 const cwd = tmpdir();
 const leftovers = new Leftovers();
@@ -46,7 +46,7 @@ describe.runIf(process.platform === "linux")("marker sweep", () => {
       { cwd, env: { [marker.name]: marker.value } },
     );
     leftovers.group(group.pgid);
-    const out = collect(group.stdout);
+    const out = collect(group.child.stdout!);
     const escaped = await readPids(out.text, 2);
     for (const pid of escaped) leftovers.pid(pid);
     // Both the setsid'd bash and its sleep now live in another session and group.
@@ -91,7 +91,7 @@ describe.runIf(process.platform === "linux")("marker sweep", () => {
       { cwd },
     );
     leftovers.group(group.pgid);
-    const out = collect(group.stdout);
+    const out = collect(group.child.stdout!);
     const [marked] = await readPids(out.text, 1);
     expect(await waitFor(() => readComm(marked!) === "sleep")).toBe(true);
     process.kill(marked!, "SIGSTOP");
@@ -112,6 +112,27 @@ describe.runIf(process.platform === "linux")("marker sweep", () => {
     expect(killed).toEqual(markers.map(() => 1));
     for (const s of sleepers) expect(isRunning(s.pid)).toBe(false);
     expect(isRunning(bystander.pid)).toBe(true);
+  });
+
+  it("counts a process that repeats the variable as carrying each of its values", async () => {
+    const first = newMarker();
+    const second = { name: first.name, value: newMarker().value };
+    // execve takes any environment block; python's ctypes hands it one that repeats a variable.
+    const exec = `import ctypes; libc = ctypes.CDLL(None)
+argv = (ctypes.c_char_p * 3)(b"sleep", b"1000", None)
+envp = (ctypes.c_char_p * 3)(b"${first.name}=${first.value}", b"${second.name}=${second.value}", None)
+libc.execve(b"/bin/sleep", argv, envp)`;
+    const group = spawnGroup("python3", ["-c", exec], { cwd });
+    leftovers.group(group.pgid);
+    expect(await waitFor(() => readComm(group.pid) === "sleep")).toBe(true);
+    expect(findMarkedProcesses(first)).toEqual([group.pid]);
+    expect(findMarkedProcesses(second)).toEqual([group.pid]);
+    expect(listMarkedProcesses(first.name).find((p) => p.pid === group.pid)?.values).toEqual([
+      first.value,
+      second.value,
+    ]);
+    expect(await killMarkedProcesses(second)).toBe(1);
+    expect(isRunning(group.pid)).toBe(false);
   });
 
   it("finds nothing and kills nothing when no process carries the marker", async () => {

@@ -1,49 +1,18 @@
-import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { hasProcfs, listPids, readStat } from "./proc.js";
-import type { Marker } from "./types.js";
-
-function environHas(environ: Buffer, entry: Buffer): boolean {
-  // environ is NUL-separated; match whole entries only, so `X=ab` does not match `X=abc`.
-  let at = environ.indexOf(entry);
-  while (at !== -1) {
-    const startsEntry = at === 0 || environ[at - 1] === 0;
-    const endsEntry = at + entry.length === environ.length || environ[at + entry.length] === 0;
-    if (startsEntry && endsEntry) return true;
-    at = environ.indexOf(entry, at + 1);
-  }
-  return false;
-}
+import { environValues, liveEnvirons } from "../os/environ.js";
+import { hasProcfs, readStat } from "../os/proc.js";
+import type { Marker } from "../types.js";
 
 /**
  * Pids of live processes whose environment carries `marker` (Linux: /proc/<pid>/environ; empty
  * elsewhere). Catches processes that left their group: setsid, nohup, double forks.
  */
 export function findMarkedProcesses(marker: Marker): number[] {
-  const entry = Buffer.from(`${marker.name}=${marker.value}`);
   const found: number[] = [];
-  for (const { pid, environ } of liveEnvirons()) if (environHas(environ, entry)) found.push(pid);
-  return found;
-}
-
-/**
- * The environment of every other live process (zombies skipped), read from /proc/<pid>/environ;
- * nothing without /proc. Processes that vanish or deny access while being read are passed over.
- */
-function* liveEnvirons(): Generator<{ pid: number; environ: Buffer }> {
-  if (!hasProcfs) return;
-  for (const pid of listPids()) {
-    if (pid === process.pid) continue;
-    let environ: Buffer;
-    try {
-      environ = readFileSync(`/proc/${pid}/environ`);
-    } catch {
-      continue;
-    }
-    if (environ.length === 0) continue; // kernel threads and zombies
-    const state = readStat(pid)?.state;
-    if (state && state !== "Z" && state !== "X") yield { pid, environ };
+  for (const { pid, environ } of liveEnvirons()) {
+    if (environValues(environ, marker.name).includes(marker.value)) found.push(pid);
   }
+  return found;
 }
 
 /**
@@ -59,23 +28,16 @@ export function processIdentity(pid: number): string | undefined {
 
 export interface MarkedProcess {
   readonly pid: number;
-  /** The value of the marker variable in that process's environment. */
-  readonly value: string;
+  /** The values of the marker variable in that process's environment (usually one). */
+  readonly values: readonly string[];
 }
 
-/** Every live process whose environment has a variable `name`, with its value (Linux only). */
+/** Every live process whose environment has a variable `name`, with its values (Linux only). */
 export function listMarkedProcesses(name: string): MarkedProcess[] {
-  const prefix = Buffer.from(`${name}=`);
   const found: MarkedProcess[] = [];
   for (const { pid, environ } of liveEnvirons()) {
-    let at = environ.indexOf(prefix);
-    while (at > 0 && environ[at - 1] !== 0) at = environ.indexOf(prefix, at + 1);
-    if (at === -1) continue;
-    const end = environ.indexOf(0, at);
-    found.push({
-      pid,
-      value: environ.toString("utf8", at + prefix.length, end === -1 ? environ.length : end),
-    });
+    const values = environValues(environ, name);
+    if (values.length > 0) found.push({ pid, values });
   }
   return found;
 }
@@ -95,13 +57,8 @@ function markedByValue(name: string): Promise<Map<string, number[]>> {
       setImmediate(() => {
         pendingScans.delete(name);
         const byValue = new Map<string, number[]>();
-        const prefix = Buffer.from(`${name}=`);
         for (const { pid, environ } of liveEnvirons()) {
-          // Every entry of the variable counts (an environment may repeat one), as in findMarkedProcesses.
-          for (let at = environ.indexOf(prefix); at !== -1; at = environ.indexOf(prefix, at + 1)) {
-            if (at > 0 && environ[at - 1] !== 0) continue;
-            const end = environ.indexOf(0, at);
-            const value = environ.toString("utf8", at + prefix.length, end === -1 ? environ.length : end);
+          for (const value of environValues(environ, name)) {
             const pids = byValue.get(value);
             if (!pids) byValue.set(value, [pid]);
             else if (!pids.includes(pid)) pids.push(pid);
@@ -115,12 +72,17 @@ function markedByValue(name: string): Promise<Map<string, number[]>> {
   return scan;
 }
 
+/** Live pids carrying `marker`, from a scan shared by every caller of the same turn. */
+export async function markedPids(marker: Marker): Promise<number[]> {
+  return (await markedByValue(marker.name)).get(marker.value) ?? [];
+}
+
 /**
  * SIGKILLs every process carrying `marker`, rescanning until none is left (a process may fork
  * between a scan and the kill). Resolves with how many were killed. Concurrent calls share scans.
  */
 export function killMarkedProcesses(marker: Marker, maxRounds = 20): Promise<number> {
-  return killUntilNone(async () => (await markedByValue(marker.name)).get(marker.value) ?? [], maxRounds);
+  return killUntilNone(() => markedPids(marker), maxRounds);
 }
 
 /**

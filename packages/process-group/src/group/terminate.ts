@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { hasProcfs, listPids, readStat } from "./proc.js";
-import type { ProcessGroup, TerminateOptions } from "./types.js";
+import { hasProcfs, listPids, readStat } from "../os/proc.js";
+import type { ProcessGroup, TerminateOptions } from "../types.js";
 
 export const DEFAULT_GRACE_MS = 5000;
 const KILL_WAIT_ROUNDS = 4;
@@ -81,7 +81,7 @@ async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolea
  * any member of our group lives, the kernel keeps its pgid allocated; once the group is empty the
  * number can be reused, and a process with pid == pgid is then a stranger (ours is reaped).
  */
-function pgidReused(group: ProcessGroup): boolean {
+export function pgidReused(group: ProcessGroup): boolean {
   if (!group.exitInfo) return false;
   try {
     process.kill(group.pid, 0);

@@ -1,8 +1,11 @@
 import { isAscii } from "node:buffer";
 import { StringDecoder } from "node:string_decoder";
 
+/** Characters a result keeps per stream (SPEC §3.1). */
+export const DEFAULT_OUTPUT_LIMIT = 30_000;
+
 export interface OutputBufferOptions {
-  /** Characters kept in all: half from the start, half from the end. Default 30000. */
+  /** Characters kept in all: half from the start, half from the end. Default DEFAULT_OUTPUT_LIMIT. */
   limit?: number;
 }
 
@@ -36,12 +39,13 @@ export class OutputBuffer {
   /** ASCII bytes that follow `tail`; of the two, again only the last `tailLimit` characters count. */
   private raw: Buffer | undefined;
   private rawLength = 0;
+  private lastView: Uint8Array | undefined;
   private headFull = false;
   private total = 0;
   private readonly decoder = new StringDecoder("utf8");
 
   constructor(options: OutputBufferOptions = {}) {
-    this.limit = options.limit ?? 30_000;
+    this.limit = options.limit ?? DEFAULT_OUTPUT_LIMIT;
     this.headLimit = Math.ceil(this.limit / 2);
     this.tailLimit = this.limit - this.headLimit;
   }
@@ -94,7 +98,21 @@ export class OutputBuffer {
       this.raw.copyWithin(0, this.rawLength - keep, this.rawLength);
       this.rawLength = keep;
     }
-    this.rawLength += bytes.copy(this.raw, this.rawLength, from);
+    this.raw.set(from === 0 ? bytes : this.tailView(bytes, from), this.rawLength);
+    this.rawLength += n;
+  }
+
+  /**
+   * `bytes[from..]` as a view, the previous one when it is the same: a flood hands over the same
+   * reused read buffer again and again, and a new view per chunk is garbage at ~30k chunks a second.
+   */
+  private tailView(bytes: Buffer, from: number): Uint8Array {
+    const view = this.lastView;
+    const offset = bytes.byteOffset + from;
+    const length = bytes.length - from;
+    if (view?.buffer === bytes.buffer && view.byteOffset === offset && view.length === length) return view;
+    this.lastView = new Uint8Array(bytes.buffer, offset, length);
+    return this.lastView;
   }
 
   private appendText(text: string): void {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
-import { runCommand } from "./run-command.js";
+import { startRun } from "./run.js";
 
 /** Keeps the event loop busy, as a burst of requests, spawns or a GC pause does on a loaded server. */
 function busy(ms: number): void {
@@ -15,17 +15,12 @@ function busy(ms: number): void {
  * another child's (whose exit handler is slow too), and its pipe is only polled in a later turn,
  * after the drain deadline has passed.
  */
-async function runWhileLoopIsBusy(script: string, outputLimit = 30_000) {
-  const run = runCommand({
-    shell: "/bin/sh",
-    script: `sleep 0.35; ${script}`,
+async function runWhileLoopIsBusy(script: string, outputLimit = 30_000): Promise<string> {
+  const run = startRun("/bin/sh", ["-c", `sleep 0.35; ${script}`], {
     cwd: tmpdir(),
-    env: {},
     timeoutMs: 10_000,
-    killGraceMs: 1000,
     drainMs: 100,
     outputLimit,
-    signal: new AbortController().signal,
   });
   const other = spawn("sleep", ["0.1"]);
   other.on("exit", () => busy(200));
@@ -33,23 +28,21 @@ async function runWhileLoopIsBusy(script: string, outputLimit = 30_000) {
   chatty.stdout.once("data", () => busy(250));
   setTimeout(() => busy(300), 0);
   try {
-    return await run;
+    return (await run.result).stdout;
   } finally {
     chatty.kill();
   }
 }
 
-describe("runCommand output on a busy event loop", () => {
+describe("a run's output on a busy event loop", () => {
   it("keeps what the shell wrote just before it exited", async () => {
-    for (let i = 0; i < 3; i++) {
-      const outcome = await runWhileLoopIsBusy("printf x");
-      expect(outcome.stdout).toBe("x");
-    }
+    for (let i = 0; i < 3; i++) expect(await runWhileLoopIsBusy("printf x")).toBe("x");
   });
 
   it("keeps a pipe-full of output written just before the exit, whole", async () => {
     // Just under the 64 KB a pipe holds: all of it waits in the pipe when the shell exits.
-    const outcome = await runWhileLoopIsBusy("head -c 60000 /dev/zero | tr '\\0' y", 100_000);
-    expect(outcome.stdout).toBe("y".repeat(60_000));
+    expect(await runWhileLoopIsBusy("head -c 60000 /dev/zero | tr '\\0' y", 100_000)).toBe(
+      "y".repeat(60_000),
+    );
   });
 });

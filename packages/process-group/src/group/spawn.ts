@@ -1,7 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
-import type { ExitInfo, ProcessGroup, SpawnGroupOptions } from "./types.js";
+import type { ExitInfo, ProcessGroup } from "../types.js";
+
+export interface SpawnGroupOptions {
+  readonly cwd: string;
+  /** Extra environment merged over process.env (e.g. the session marker). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Also open a pipe to the child's file descriptor 3 (`child.stdio[3]`, writable here). */
+  readonly fd3?: boolean;
+}
 
 /** The command could not be started (missing binary, bad cwd, resource limits). */
 export class SpawnError extends Error {
@@ -35,7 +43,8 @@ function explainSpawnFailure(file: string, cwd: string, path: string | undefined
   return `${file} could not be executed (bad interpreter line or out of resources)`;
 }
 
-class SpawnedGroup implements ProcessGroup {
+/** A started group; `child` stays inside this package (the runner reads and closes its pipes). */
+export class SpawnedGroup implements ProcessGroup {
   readonly pid: number;
   readonly pgid: number;
   readonly exited: Promise<ExitInfo>;
@@ -51,25 +60,23 @@ class SpawnedGroup implements ProcessGroup {
       });
     });
   }
-
-  get stdout() {
-    return this.child.stdout!;
-  }
-
-  get stderr() {
-    return this.child.stderr!;
-  }
 }
 
 /**
  * Starts `file args` as the leader of a new process group (and session, so no controlling
  * terminal), stdin from /dev/null, stdout and stderr piped. Throws SpawnError when it cannot start.
  */
-export function spawnGroup(file: string, args: readonly string[], options: SpawnGroupOptions): ProcessGroup {
+export function spawnGroup(file: string, args: readonly string[], options: SpawnGroupOptions): SpawnedGroup {
   const env = options.env ? { ...process.env, ...options.env } : process.env;
   let child: ChildProcess;
   try {
-    child = spawn(file, args, { cwd: options.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const stdio = options.fd3 ? ["ignore", "pipe", "pipe", "pipe"] : ["ignore", "pipe", "pipe"];
+    child = spawn(file, args, {
+      cwd: options.cwd,
+      env,
+      detached: true,
+      stdio: stdio as ["ignore", "pipe", "pipe"],
+    });
   } catch (err) {
     // Some failures (ENOTDIR, EACCES…) are thrown at once, argument errors (ERR_…) too.
     const code = (err as NodeJS.ErrnoException).code;
