@@ -30,6 +30,15 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** GET /health of `server`: the status code and the parsed body. */
+export async function health(server: RunningServer) {
+  const res = await fetch(`${server.base}/health`);
+  return {
+    status: res.status,
+    body: (await res.json()) as { status: string; instance: string; sessions: number; version: string },
+  };
+}
+
 export function makeWorkdir(): string {
   return realpathSync(mkdtempSync(join(tmpdir(), "boris-http-e2e-")));
 }

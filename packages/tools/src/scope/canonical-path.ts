@@ -1,5 +1,4 @@
 import { lstatSync, readlinkSync, realpathSync } from "node:fs";
-import { lstat, readlink } from "node:fs/promises";
 import path from "node:path";
 
 /** Symlink hops followed while canonicalising a path that does not exist yet (as the kernel's ELOOP limit). */
@@ -18,31 +17,11 @@ export class LinkLoopError extends Error {}
  * realpath for a path that may not exist yet: resolves the nearest existing ancestor and appends
  * the rest. A dangling symlink on the way is followed to where it points, so creating "through"
  * it cannot land outside the scope unnoticed.
- * An existing path is resolved with the synchronous native realpath: a lookup per component in
- * the dentry cache costs microseconds, a round trip through the thread pool ten times that on a
- * busy machine, and every file tool call resolves its path (grep resolves reported paths so too).
+ * It is synchronous: each step is the native realpath or an lstat/readlink of one name, a lookup
+ * per component in the dentry cache that costs microseconds, where a round trip through the thread
+ * pool costs ten times that on a busy machine — and every file tool call resolves its path (grep
+ * resolves reported paths so too). `canonicalize` is the same for callers that await.
  */
-export async function canonicalize(abs: string, hops = 0): Promise<string> {
-  try {
-    return realpathSync.native(abs);
-  } catch (err) {
-    if (!isMissing(err)) throw err;
-  }
-  const parent = path.dirname(abs);
-  if (parent === abs) return abs;
-  const canonParent = await canonicalize(parent, hops);
-  const candidate = path.join(canonParent, path.basename(abs));
-  let target: string | undefined;
-  try {
-    if ((await lstat(candidate)).isSymbolicLink()) target = await readlink(candidate);
-  } catch {
-    // Not there at all: the plain candidate is the answer.
-  }
-  if (target === undefined) return candidate;
-  if (hops >= MAX_LINK_HOPS) throw new LinkLoopError(candidate);
-  return canonicalize(path.resolve(canonParent, target), hops + 1);
-}
-
 export function canonicalizeSync(abs: string, hops = 0): string {
   try {
     return realpathSync.native(abs);
@@ -62,4 +41,9 @@ export function canonicalizeSync(abs: string, hops = 0): string {
   if (target === undefined) return candidate;
   if (hops >= MAX_LINK_HOPS) throw new LinkLoopError(candidate);
   return canonicalizeSync(path.resolve(canonParent, target), hops + 1);
+}
+
+/** `canonicalizeSync`, for callers that await. */
+export async function canonicalize(abs: string): Promise<string> {
+  return canonicalizeSync(abs);
 }

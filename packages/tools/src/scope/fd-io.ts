@@ -5,10 +5,13 @@
 // nothing left to flush).
 import fs from "node:fs";
 
+/** Calls a callback-style fs function; resolves with its first result or rejects with its error. */
+function settle<T>(call: (done: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => call((err, value) => (err ? reject(err) : resolve(value))));
+}
+
 export function openFd(path: string, flags: number, mode?: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    fs.open(path, flags, mode, (err, fd) => (err ? reject(err) : resolve(fd)));
-  });
+  return settle((done) => fs.open(path, flags, mode, done));
 }
 
 /** Reads into `buffer` at `offset`; resolves with the bytes read (0 at end of file). */
@@ -19,11 +22,7 @@ export function readFd(
   length: number,
   position: number,
 ): Promise<number> {
-  return new Promise((resolve, reject) => {
-    fs.read(fd, buffer, offset, length, position, (err, bytesRead) =>
-      err ? reject(err) : resolve(bytesRead),
-    );
-  });
+  return settle((done) => fs.read(fd, buffer, offset, length, position, done));
 }
 
 export function writeFd(
@@ -33,26 +32,20 @@ export function writeFd(
   length: number,
   position: number,
 ): Promise<number> {
-  return new Promise((resolve, reject) => {
-    fs.write(fd, buffer, offset, length, position, (err, written) => (err ? reject(err) : resolve(written)));
-  });
+  return settle((done) => fs.write(fd, buffer, offset, length, position, done));
 }
 
 /** Writes `buffers` in order with one writev call; resolves with the bytes written. */
 export function writevFd(fd: number, buffers: readonly Uint8Array[], position: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    fs.writev(fd, buffers as Uint8Array[], position, (err, written) =>
-      err ? reject(err) : resolve(written),
-    );
-  });
+  return settle((done) => fs.writev(fd, buffers as Uint8Array[], position, done));
 }
 
 export function fchmodFd(fd: number, mode: number): Promise<void> {
-  return new Promise((resolve, reject) => fs.fchmod(fd, mode, (err) => (err ? reject(err) : resolve())));
+  return settle((done) => fs.fchmod(fd, mode, (err) => done(err, undefined)));
 }
 
 export function fchownFd(fd: number, uid: number, gid: number): Promise<void> {
-  return new Promise((resolve, reject) => fs.fchown(fd, uid, gid, (err) => (err ? reject(err) : resolve())));
+  return settle((done) => fs.fchown(fd, uid, gid, (err) => done(err, undefined)));
 }
 
 export function fstatFd(fd: number): fs.Stats {

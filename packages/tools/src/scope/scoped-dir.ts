@@ -1,10 +1,10 @@
 import { constants } from "node:fs";
 import { chmod, lstat, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { closeFd, fstatFd, openFd } from "./fd-io.js";
+import { closeFd, openFd } from "./fd-io.js";
 import { fdPath, hasProcFd } from "./fd-path.js";
 import type { DenialKind, PathScope } from "./path-scope.js";
-import { checkDescriptor } from "./scoped-open.js";
+import { checkOpened } from "./scoped-open.js";
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW } = constants;
 /**
@@ -89,17 +89,8 @@ export async function openDirInScope(scope: PathScope, dir: string, given: strin
     if (await becameLink(err, dir)) return swapped(given);
     throw err;
   }
-  try {
-    const checked = await checkDescriptor(scope, fd, fstatFd(fd), dir, given);
-    if (!checked.ok) {
-      closeFd(fd);
-      return checked;
-    }
-    return { ok: true, dir: byFd(checked.path, fd) };
-  } catch (err) {
-    closeFd(fd);
-    throw err;
-  }
+  const { checked } = await checkOpened(scope, fd, dir, given);
+  return checked.ok ? { ok: true, dir: byFd(checked.path, fd) } : checked;
 }
 
 /**

@@ -82,18 +82,29 @@ export async function openInScope(
         reason: `${given} keeps being replaced by a symbolic link while it is opened; access is refused. Retry once it stays put.`,
       };
     }
-    try {
-      const stats = fstatFd(fd);
-      const checked = await checkDescriptor(scope, fd, stats, resolved.path, given);
-      if (!checked.ok) {
-        closeFd(fd);
-        return checked;
-      }
-      return { ok: true, file: scopedFile(fd, checked.path, stats) };
-    } catch (err) {
-      closeFd(fd);
-      throw err;
-    }
+    const { checked, stats } = await checkOpened(scope, fd, resolved.path, given);
+    return checked.ok ? { ok: true, file: scopedFile(fd, checked.path, stats) } : checked;
+  }
+}
+
+/**
+ * fstat and `checkDescriptor` of `fd`, just opened by canonical path `expected`; closes it when the
+ * check refuses it or anything throws, so the caller owns it only when it passed.
+ */
+export async function checkOpened(
+  scope: PathScope,
+  fd: number,
+  expected: string,
+  given: string,
+): Promise<{ readonly checked: ScopedPath; readonly stats: Stats }> {
+  try {
+    const stats = fstatFd(fd);
+    const checked = await checkDescriptor(scope, fd, stats, expected, given);
+    if (!checked.ok) closeFd(fd);
+    return { checked, stats };
+  } catch (err) {
+    closeFd(fd);
+    throw err;
   }
 }
 

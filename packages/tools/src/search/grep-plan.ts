@@ -31,7 +31,7 @@ export interface GrepPlan {
  * opened and checked here, and must be closed with `closePlan`.
  */
 export async function planGrep(req: GrepRequest, ctx: ToolContext): Promise<GrepPlan> {
-  const { session, config } = ctx;
+  const { session } = ctx;
   let found: Awaited<ReturnType<typeof resolveSearchRoot>>;
   try {
     found = await resolveSearchRoot(req.path, ctx);
@@ -42,7 +42,7 @@ export async function planGrep(req: GrepRequest, ctx: ToolContext): Promise<Grep
   const { target, stats: st, error, path: canonical } = found;
   if (!st) throw ioError("grep: stat", target, error);
   if (!st.isDirectory()) {
-    const file = await openCheckedFile(canonical, target, config.maxFileSize, "grep");
+    const file = await openCheckedFile(ctx, target, canonical, "grep");
     // rg explicitly given a file ignores type and glob filters; so do we.
     return {
       req,
@@ -83,7 +83,7 @@ export async function planGrep(req: GrepRequest, ctx: ToolContext): Promise<Grep
 }
 
 export async function closePlan(plan: GrepPlan): Promise<void> {
-  await plan.file?.handle.close().catch(() => {});
+  plan.file?.close();
 }
 
 /** Whether a reported path (relative to the root) passes the scope and the include glob. */

@@ -1,11 +1,5 @@
-import {
-  type ContentSink,
-  contentFiles,
-  contentLines,
-  type GrepRun,
-  type WholeContent,
-  wholeContent,
-} from "./grep-runs.js";
+import { type ContentSink, contentLines, type WholeContent, wholeContent } from "./grep-content-runs.js";
+import { contentFiles, type GrepRun } from "./grep-runs.js";
 import { LineStore } from "./line-store.js";
 import type { MtimeList } from "./mtime-list.js";
 import type { RgResult } from "./rg-runner.js";

@@ -1,6 +1,6 @@
+// The rg runs of one grep call, and the runs that list files (files_with_matches, count, content's files).
 import type { ToolContext } from "../core/tool-registry.js";
 import { type GrepPlan, pathFilter } from "./grep-plan.js";
-import { LineStore } from "./line-store.js";
 import { MtimeList } from "./mtime-list.js";
 import { type GrepOutputShape, grepArgs } from "./rg-args.js";
 import type { RgResult } from "./rg-runner.js";
@@ -18,13 +18,11 @@ export interface GrepRun {
 
 /** Longest line kept while splitting rg's output: the cap plus room for a path, in UTF-8 bytes. */
 const MAX_LINE_BYTES = SEARCH_OUTPUT_LIMIT * 4 + 8192;
-const NUL = 0;
-const NL = 0x0a;
-/** Path bytes handed to one in-order rg run: far below the kernel's argument limits. */
-const BATCH_PATH_BYTES = 96 * 1024;
-const BATCH_FILES = 4096;
+export const NUL = 0;
+export const NL = 0x0a;
 
-async function run(
+/** One rg run of a grep call over `paths` (none: the walk), its output lines handed to `sink`. */
+export async function runGrepRg(
   r: GrepRun,
   shape: GrepOutputShape,
   paths: readonly string[],
@@ -64,7 +62,8 @@ function walkPaths(p: GrepPlan): string[] {
   return p.file ? [p.file.procPath] : [];
 }
 
-function absolute(p: GrepPlan, rel: string): string {
+/** The absolute path of `rel`, a path rg reported relative to the searched root. */
+export function absolute(p: GrepPlan, rel: string): string {
   return p.root.endsWith("/") ? p.root + rel : `${p.root}/${rel}`;
 }
 
@@ -78,7 +77,7 @@ export async function matchingFiles(r: GrepRun): Promise<FileListing> {
   const p = r.plan;
   const list = new MtimeList();
   const filter = pathFilter(p);
-  const rg = await run(
+  const rg = await runGrepRg(
     r,
     "files",
     walkPaths(p),
@@ -120,7 +119,7 @@ export async function fileCounts(r: GrepRun): Promise<FileListing> {
     list.setLastValue(n);
   };
   if (!p.req.multiline) {
-    const rg = await run(
+    const rg = await runGrepRg(
       r,
       "count-nul",
       walkPaths(p),
@@ -138,7 +137,7 @@ export async function fileCounts(r: GrepRun): Promise<FileListing> {
   // rg -c counts matches in multiline mode; the spec counts lines: count rg's match lines per file.
   let current: string | undefined;
   let n = 0;
-  const rg = await run(
+  const rg = await runGrepRg(
     r,
     "lines-nul",
     walkPaths(p),
@@ -160,145 +159,4 @@ export async function fileCounts(r: GrepRun): Promise<FileListing> {
   );
   if (current !== undefined && rg.stop === "done") record(current, n);
   return { list, rg };
-}
-
-/** content mode's whole output read in one parallel walk, each file's lines together. */
-export interface WholeContent {
-  readonly rg: RgResult;
-  /** The files with output lines; entry i's lines are `lines[starts[i], starts[i + 1])`. */
-  readonly list: MtimeList;
-  readonly lines: LineStore;
-  readonly starts: readonly number[];
-  /** Every line is here: the output stayed within the limit and each file's lines came together. */
-  readonly whole: boolean;
-}
-
-/**
- * content mode in one parallel rg walk, for outputs up to `limit` bytes: rg prints each file's lines
- * together (in whatever order its threads finish the files), so they are kept per file and put in
- * order afterwards. Stops as soon as the output is over the limit, or a file's lines come apart
- * (then the caller lists the files and reads them in order instead).
- */
-export async function wholeContent(r: GrepRun, limit: number): Promise<WholeContent> {
-  const p = r.plan;
-  const filter = pathFilter(p);
-  const list = new MtimeList();
-  const lines = new LineStore();
-  const starts: number[] = [];
-  const met = new Set<string>();
-  let current: string | undefined;
-  let keep = false;
-  let pendingSeparator = false;
-  let whole = true;
-  const rg = await run(
-    r,
-    "lines-nul",
-    [],
-    false,
-    (buf, start, end) => {
-      const nul = buf.indexOf(NUL, start);
-      if (nul < 0 || nul >= end) {
-        // `--` between groups; between files it is made again when the files are in order.
-        if (end - start === 2 && buf[start] === 0x2d && buf[start + 1] === 0x2d) pendingSeparator = true;
-        return false;
-      }
-      const rel = buf.toString("utf8", start, nul);
-      if (rel !== current) {
-        current = rel;
-        pendingSeparator = false;
-        if (met.has(rel)) {
-          whole = false;
-          return true;
-        }
-        met.add(rel);
-        keep = (!filter || filter(rel)) && list.add(rel, absolute(p, rel));
-        if (keep) starts.push(lines.size);
-      }
-      if (!keep) return false;
-      if (pendingSeparator) {
-        pendingSeparator = false;
-        lines.push("--");
-      }
-      lines.push(rel + buf.toString("utf8", nul + 1, end).replaceAll("\0", ""));
-      if (lines.textBytes > limit) whole = false;
-      return !whole;
-    },
-    NL,
-  );
-  return { rg, list, lines, starts, whole: whole && rg.stop === "done" };
-}
-
-/** Receives content output lines in order, with the order position of their file; true = enough. */
-export type ContentSink = (line: string, position: number) => boolean;
-
-/**
- * content mode: the output lines of `files` in their order, from order position `from` on, read
- * with rg searching the files one after the other. Context separators between files are made here
- * (`--` before a file's first line when `separated` and a line came before it), so the output is
- * the same however the files are split across rg runs.
- */
-export async function contentLines(
-  r: GrepRun,
-  files: MtimeList,
-  from: number,
-  linesBefore: number,
-  sink: ContentSink,
-): Promise<RgResult> {
-  const order = files.order();
-  const separated = r.plan.req.before > 0 || r.plan.req.after > 0;
-  let emitted = linesBefore > 0;
-  let result: RgResult = { code: 0, stop: "done", stderr: "" };
-  for (let batchStart = from; batchStart < order.length; ) {
-    const names: string[] = [];
-    const argv: string[] = [];
-    let bytes = 0;
-    let end = batchStart;
-    while (end < order.length && names.length < BATCH_FILES && bytes < BATCH_PATH_BYTES) {
-      const name = files.name(order[end] as number);
-      names.push(name);
-      argv.push(r.plan.file ? r.plan.file.procPath : name);
-      bytes += name.length + 1;
-      end++;
-    }
-    let k = -1; // index in this batch of the file whose lines are coming
-    let pendingSeparator = false;
-    let done = false;
-    result = await run(
-      r,
-      "lines-nul",
-      argv,
-      true,
-      (buf, start, lineEnd) => {
-        const nul = buf.indexOf(NUL, start);
-        if (nul < 0 || nul >= lineEnd) {
-          // `--` between groups; anything else without a path is a notice (a binary file).
-          if (lineEnd - start === 2 && buf[start] === 0x2d && buf[start + 1] === 0x2d)
-            pendingSeparator = true;
-          return false;
-        }
-        const path = buf.toString("utf8", start, nul);
-        if (k < 0 || path !== argv[k]) {
-          let next = k + 1;
-          while (next < argv.length && argv[next] !== path) next++;
-          if (next === argv.length) return false;
-          k = next;
-          pendingSeparator = separated && emitted;
-        }
-        const text = buf.toString("utf8", nul + 1, lineEnd).replaceAll("\0", "");
-        const position = batchStart + k;
-        if (pendingSeparator) {
-          pendingSeparator = false;
-          done = sink("--", position);
-          if (done) return true;
-        }
-        emitted = true;
-        done = sink(names[k] + text, position);
-        return done;
-      },
-      NL,
-    );
-    if (done || result.stop !== "done") break;
-    batchStart = end;
-  }
-  return result;
 }

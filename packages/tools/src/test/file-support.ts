@@ -3,11 +3,11 @@
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Session } from "@boris-mcp/session";
+import { Session, type SessionOptions } from "@boris-mcp/session";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolConfig } from "../core/tool-config.js";
 import { registerTools } from "../index.js";
 import { createPathScope } from "../scope/path-scope.js";
@@ -45,12 +45,24 @@ export async function removeDir(dir: string): Promise<void> {
 export interface Harness {
   readonly client: Client;
   readonly session: Session;
-  call(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
+  call(
+    name: string,
+    args: Record<string, unknown>,
+    options?: { signal?: AbortSignal; onprogress?: (progress: Progress) => void },
+  ): Promise<CallToolResult>;
   close(): Promise<void>;
 }
 
-export async function connect(config: ToolConfig, workdir: string): Promise<Harness> {
-  const session = new Session({ workdir, graceMs: 200 });
+/**
+ * A session in `workdir` (grace 200 ms unless `sessionOptions` say otherwise), a server with the
+ * tools of `config` and an SDK client, linked by the in-memory transport.
+ */
+export async function connect(
+  config: ToolConfig,
+  workdir: string,
+  sessionOptions: Partial<SessionOptions> = {},
+): Promise<Harness> {
+  const session = new Session({ workdir, graceMs: 200, ...sessionOptions });
   const server = new Server({ name: "boris-test", version: "0.0.0" }, { capabilities: {} });
   registerTools(server, session, config);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -59,7 +71,8 @@ export async function connect(config: ToolConfig, workdir: string): Promise<Harn
   return {
     client,
     session,
-    call: async (name, args) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    call: async (name, args, options) =>
+      (await client.callTool({ name, arguments: args }, undefined, options)) as CallToolResult,
     close: async () => {
       await client.close();
       await server.close();

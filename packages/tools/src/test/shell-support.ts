@@ -1,45 +1,19 @@
-// Test helpers for bash, task_output and task_kill: a session + server + SDK client over the
-// in-memory transport. Questions about processes, asked of the OS, are in @boris-mcp/test-support.
-import { Session, type SessionOptions } from "@boris-mcp/session";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
+// Test helpers for bash, task_output and task_kill: the file tools' harness with the shell tests'
+// session timings. Questions about processes, asked of the OS, are in @boris-mcp/test-support.
+import type { SessionOptions } from "@boris-mcp/session";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolConfig } from "../core/tool-config.js";
-import { registerTools } from "../index.js";
+import { connect, type Harness } from "./file-support.js";
 
-export interface ShellHarness {
-  readonly client: Client;
-  readonly session: Session;
-  call(
-    name: string,
-    args: Record<string, unknown>,
-    options?: { signal?: AbortSignal; onprogress?: (progress: Progress) => void },
-  ): Promise<CallToolResult>;
-  close(): Promise<void>;
-}
+export type ShellHarness = Harness;
 
-export async function connectShell(
+/** `connect` with a 300 ms grace and a 50 ms drain unless `sessionOptions` say otherwise. */
+export function connectShell(
   config: ToolConfig,
   sessionOptions: Partial<SessionOptions> & { workdir: string },
 ): Promise<ShellHarness> {
-  const session = new Session({ graceMs: 300, drainMs: 50, ...sessionOptions });
-  const server = new Server({ name: "boris-test", version: "0.0.0" }, { capabilities: {} });
-  registerTools(server, session, config);
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: "test-client", version: "0.0.0" });
-  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
-  return {
-    client,
-    session,
-    call: async (name, args, options) =>
-      (await client.callTool({ name, arguments: args }, undefined, options)) as CallToolResult,
-    close: async () => {
-      await client.close();
-      await server.close();
-      await session.close();
-    },
-  };
+  const { workdir, ...options } = sessionOptions;
+  return connect(config, workdir, { graceMs: 300, drainMs: 50, ...options });
 }
 
 /** structuredContent of a result (fails the test when there is none). */
