@@ -71,7 +71,7 @@ async function stage(name, fn) {
     notes.push(`stage ${name} failed: ${String(err?.message ?? err).split("\n")[0]}`);
   }
   const tracker = ctx.main?.stdio.peak;
-  if (tracker && tracker.observe()) stdioPeakAfter.push(`${name} ${(tracker.peak / MB).toFixed(0)}`);
+  if (tracker?.observe()) stdioPeakAfter.push(`${name} ${(tracker.peak / MB).toFixed(0)}`);
 }
 
 if (withPeers) {
