@@ -18,7 +18,7 @@ import {
   ServerLifecycle,
   Session,
 } from "@boris-mcp/session";
-import { createSessionServer, createToolConfig, TOOL_NAMES, toolsFor } from "@boris-mcp/tools";
+import { createSessionServer, createToolConfig, TOOL_NAMES, toolNamesFor } from "@boris-mcp/tools";
 import { watchParent } from "./parent-watch.js";
 import { LineTransport } from "./stdio/line-transport.js";
 
@@ -97,9 +97,7 @@ export async function runStdio(
   await server.connect(transport);
   life.start("boris ready on stdio", {
     workdir: options.workdir,
-    tools: toolsFor(toolConfig)
-      .map((t) => t.name)
-      .join(","),
+    tools: toolNamesFor(toolConfig).join(","),
     ...containment.describe(),
     version,
   });

@@ -19,7 +19,7 @@ import {
   openContainment,
   ServerLifecycle,
 } from "@boris-mcp/session";
-import { createToolConfig, TOOL_NAMES, toolsFor } from "@boris-mcp/tools";
+import { createToolConfig, TOOL_NAMES, toolNamesFor } from "@boris-mcp/tools";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./app.js";
 import { isLoopbackAddress } from "./guards.js";
 import { listenErrorMessage } from "./listen-error.js";
@@ -147,9 +147,7 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     endpoint,
     instance: instanceId,
     workdir: options.workdir,
-    tools: toolsFor(toolConfig)
-      .map((t) => t.name)
-      .join(","),
+    tools: toolNamesFor(toolConfig).join(","),
     auth: token !== undefined,
     ...containment.describe(),
     version,
