@@ -3,8 +3,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { createToolConfig } from "./core/tool-config.js";
-import { createSessionServer, TOOL_NAMES, toolNamesFor, toolsFor } from "./index.js";
+import { createSessionServer, TOOL_NAMES, toolNamesFor } from "./index.js";
 import { removeDir, tempDir, testConfig } from "./test/file-support.js";
+import { toolsFor } from "./tool-set.js";
 
 const dir = await tempDir("boris-session-server-");
 afterAll(() => removeDir(dir));
