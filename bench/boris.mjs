@@ -8,6 +8,8 @@ import { tail, trackServer } from "./endpoint.mjs";
 import { connectStdio } from "./stdio-client.mjs";
 
 const require = createRequire(import.meta.url);
+/** Extra Node options for the servers under test (e.g. `--cpu-prof`), from BORIS_BENCH_NODE_OPTIONS. */
+const nodeOptions = () => (process.env.BORIS_BENCH_NODE_OPTIONS ?? "").split(" ").filter(Boolean);
 
 function binary(pkgName, binName) {
   const pkgFile = require.resolve(`${pkgName}/package.json`);
@@ -27,7 +29,7 @@ export function startBorisStdio({ workdir, args = [] }) {
   return connectStdio({
     name: "boris",
     command: process.execPath,
-    args: [borisStdioBin(), "--workdir", workdir, ...args],
+    args: [...nodeOptions(), borisStdioBin(), "--workdir", workdir, ...args],
   });
 }
 
@@ -39,7 +41,7 @@ export function startBorisHttp({ workdir, args = [] }) {
   const start = performance.now();
   const child = spawn(
     process.execPath,
-    [borisHttpBin(), "--host", "127.0.0.1", "--port", "0", "--workdir", workdir, ...args],
+    [...nodeOptions(), borisHttpBin(), "--host", "127.0.0.1", "--port", "0", "--workdir", workdir, ...args],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   const log = tail(child.stderr);

@@ -10,6 +10,11 @@ import { row } from "./report.mjs";
 import { median, percentile, sleep, waitFor } from "./stats.mjs";
 
 const SESSIONS = 100;
+/** p99 of the calls that are not searches (bash, view), ms. */
+const NON_SEARCH_P99_TARGET_MS = 1000;
+/** Each session's first call, p50, at most this many times its later calls' p50. */
+const FIRST_CALL_TARGET_RATIO = 1.5;
+const SEARCH_TOOLS = new Set(["grep", "glob"]);
 const CALLS = 20;
 const IDLE_SESSIONS = 1000;
 const IDLE_TARGET_KB = 100;
@@ -40,6 +45,12 @@ export async function httpLoad(ctx) {
     ];
     const latencies = [];
     const byTool = Object.fromEntries(ops.map(([tool]) => [tool, []]));
+    const firstCalls = [];
+    const laterCalls = [];
+    /** Per tool: the sessions' first calls and their later calls (the ratio compares like with like). */
+    const firstByTool = Object.fromEntries(ops.map(([tool]) => [tool, { first: [], later: [] }]));
+    /** Every call as [session, index, tool, start ms since the load began, ms]: for after-the-fact analysis. */
+    const callLog = [];
     const errors = [];
     const start = performance.now();
     const cpuStart = { server: cpuSeconds(server.pid), bench: process.cpuUsage() };
@@ -62,8 +73,11 @@ export async function httpLoad(ctx) {
           const t = performance.now();
           const r = await endpoint.call(tool, args);
           const ms = performance.now() - t;
+          callLog.push([k, i, tool, Math.round(t - start), Math.round(ms)]);
           latencies.push(ms);
           byTool[tool].push(ms);
+          (i === 0 ? firstCalls : laterCalls).push(ms);
+          firstByTool[tool][i === 0 ? "first" : "later"].push(ms);
           if (r.isError) errors.push(r.text);
         }
         return endpoint;
@@ -79,6 +93,25 @@ export async function httpLoad(ctx) {
     const throughput = calls / wallS;
     const p50 = median(latencies);
     const p99 = percentile(latencies, 99);
+    const nonSearch = Object.entries(byTool).flatMap(([tool, t]) => (SEARCH_TOOLS.has(tool) ? [] : t));
+    const nonSearchP99 = percentile(nonSearch, 99);
+    const firstP50 = median(firstCalls);
+    const laterP50 = median(laterCalls);
+    // Session k starts at ops[k % 4]: a quarter of the first calls are each tool, as in the later
+    // calls, so half of either set are searches, which queue for the rg slots and take seconds
+    // where bash and view take tens of ms. The p50 of such a two-humped mix sits on the cliff
+    // between the humps and jumps between them from run to run (0.99× to 3.7× seen): the figure is
+    // the ratio per tool, the worst tool's.
+    const firstRatios = Object.entries(firstByTool).map(([tool, { first, later }]) => ({
+      tool,
+      first: median(first),
+      later: median(later),
+      ratio: median(first) / median(later),
+    }));
+    const worstFirst = firstRatios.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+    const firstRatioNote = firstRatios
+      .map((r) => `${r.tool} ${r.first.toFixed(0)}/${r.later.toFixed(0)} ms`)
+      .join(", ");
     const perTool = Object.entries(byTool)
       .map(([tool, t]) => `${tool} ${median(t).toFixed(0)}/${percentile(t, 99).toFixed(0)}`)
       .join(", ");
@@ -108,7 +141,25 @@ export async function httpLoad(ctx) {
         unit: "ms",
         boris: p99,
         note: `p50 ${p50.toFixed(0)} ms under 100-way concurrency; p50/p99 ms by tool: ${perTool}`,
-        detail: { p50, p90: percentile(latencies, 90), p99, byTool },
+        detail: { p50, p90: percentile(latencies, 90), p99, byTool, firstCalls, laterCalls, calls: callLog },
+      }),
+      row({
+        figure: "HTTP load: p99 of the calls that are not searches (bash, view)",
+        unit: "ms",
+        boris: nonSearchP99,
+        measured: nonSearchP99,
+        target: { max: NON_SEARCH_P99_TARGET_MS, unit: "ms" },
+        note: `${nonSearch.length} calls; p50 ${median(nonSearch).toFixed(0)} ms`,
+      }),
+      row({
+        figure: "HTTP load: each session's first call p50 / its later calls' p50, per tool (worst)",
+        unit: "×",
+        boris: worstFirst.ratio,
+        measured: worstFirst.ratio,
+        target: { max: FIRST_CALL_TARGET_RATIO, unit: "×" },
+        note:
+          `worst: ${worstFirst.tool}; first/later p50 by tool: ${firstRatioNote}; all tools mixed: ` +
+          `first ${firstP50.toFixed(0)} ms (p99 ${percentile(firstCalls, 99).toFixed(0)}), later ${laterP50.toFixed(0)} ms`,
       }),
     );
 

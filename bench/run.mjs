@@ -57,6 +57,9 @@ const ctx = {
   baseline: startBaselineWorker(),
 };
 
+/** The long-lived stdio server's peak RSS (MB) after each stage run on it: which stage set it. */
+const stdioPeakAfter = [];
+
 /** Runs one stage; a failure becomes a note and the bench goes on. */
 async function stage(name, fn) {
   if (!wanted(name)) return;
@@ -67,6 +70,8 @@ async function stage(name, fn) {
     log(`${name} failed: ${err?.stack ?? err}`);
     notes.push(`stage ${name} failed: ${String(err?.message ?? err).split("\n")[0]}`);
   }
+  const tracker = ctx.main?.stdio.peak;
+  if (tracker?.observe()) stdioPeakAfter.push(`${name} ${(tracker.peak / MB).toFixed(0)}`);
 }
 
 if (withPeers) {
@@ -145,7 +150,8 @@ rows.push(
     target: { max: PEAK_TARGET_MB, unit: "MB" },
     note:
       `VmHWM over the stages run on it${only ? ` (only: ${only.join(", ")})` : ""}; ` +
-      `${(peakBeforeFloods / MB).toFixed(0)} MB before the flood stages`,
+      `${(peakBeforeFloods / MB).toFixed(0)} MB before the flood stages; peak after each stage (MB): ` +
+      stdioPeakAfter.join(", "),
   }),
 );
 await Promise.all(Object.values(servers).map((s) => s.endpoint.close().catch(() => {})));

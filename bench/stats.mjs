@@ -19,15 +19,26 @@ export async function timed(fn) {
 }
 
 /**
- * Runs every subject `runs` times, interleaved, after `warmup` unrecorded rounds. `subjects` maps a
- * name to an async function; a subject that is undefined is skipped. Returns name → { times, last }
- * (`last` is the value of the final run, for sanity checks such as result counts).
+ * The subjects of round `round` in turn, the order rotated by one each round: a subject that leaves
+ * work behind (unflushed writes, garbage, a busy page cache) would otherwise always slow down the
+ * same next one.
+ */
+export function roundOrder(names, round) {
+  const shift = names.length === 0 ? 0 : round % names.length;
+  return [...names.slice(shift), ...names.slice(0, shift)];
+}
+
+/**
+ * Runs every subject `runs` times, interleaved (each round in roundOrder), after `warmup`
+ * unrecorded rounds. `subjects` maps a name to an async function; a subject that is undefined is
+ * skipped. Returns name → { times, last } (`last` is the value of the final run, for sanity checks
+ * such as result counts).
  */
 export async function interleave(subjects, { runs, warmup = 1 }) {
   const names = Object.keys(subjects).filter((name) => subjects[name]);
   const out = Object.fromEntries(names.map((name) => [name, { times: [], last: undefined }]));
   for (let round = 0; round < warmup + runs; round++) {
-    for (const name of names) {
+    for (const name of roundOrder(names, round)) {
       const { ms, value } = await timed(subjects[name]);
       if (round >= warmup) out[name].times.push(ms);
       out[name].last = value;

@@ -22,7 +22,7 @@ import {
   createSessionServer,
   createToolConfig,
   TOOL_NAMES,
-  toolsFor,
+  toolNamesFor,
   watchOperations,
 } from "@boris-mcp/tools";
 import { watchParent } from "./parent-watch.js";
@@ -102,12 +102,10 @@ export async function runStdio(
 
   await server.connect(transport);
   // One log line per tool call (no metrics endpoint on stdio).
-  watchOperations(transport, { toolNames: toolsFor(toolConfig).map((t) => t.name), logger });
+  watchOperations(transport, { toolNames: toolNamesFor(toolConfig), logger });
   life.start("boris ready on stdio", {
     workdir: options.workdir,
-    tools: toolsFor(toolConfig)
-      .map((t) => t.name)
-      .join(","),
+    tools: toolNamesFor(toolConfig).join(","),
     ...containment.describe(),
     version,
   });

@@ -19,7 +19,7 @@ import {
   openContainment,
   ServerLifecycle,
 } from "@boris-mcp/session";
-import { createToolConfig, TOOL_NAMES, toolsFor } from "@boris-mcp/tools";
+import { createToolConfig, TOOL_NAMES, toolNamesFor } from "@boris-mcp/tools";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./app.js";
 import { isLoopbackAddress } from "./guards.js";
 import { listenErrorMessage } from "./listen-error.js";
@@ -87,6 +87,9 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const logger = createLogger({ name: "boris-http", level: options.logLevel, format: options.logFormat });
   const { token, generated } = chooseToken(options);
   const instanceId = options.instanceId ?? randomBytes(4).toString("hex");
+  // Commands inherit the server's environment: `echo $BORIS_INSTANCE_ID` tells which instance runs
+  // them, behind a balancer too, whether the id came from the flag, the variable or chance.
+  process.env.BORIS_INSTANCE_ID = instanceId;
   const toolConfig = createToolConfig(toolSettings(options, env));
   const metrics = createMetrics(
     { version, instanceId },
@@ -104,6 +107,8 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     containment: containment.kind,
     idleTimeoutMs: Math.round(options.sessionIdleTimeoutSeconds * 1000),
     orphanTimeoutMs: Math.round(options.sessionOrphanTimeoutSeconds * 1000),
+    keepAliveMs: Math.round(options.sseKeepaliveSeconds * 1000),
+    resumeWindowMs: Math.round(options.resumeWindowSeconds * 1000),
     maxSessions: options.maxSessions,
     logger,
     host: options.host,
@@ -151,9 +156,7 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     endpoint,
     instance: instanceId,
     workdir: options.workdir,
-    tools: toolsFor(toolConfig)
-      .map((t) => t.name)
-      .join(","),
+    tools: toolNamesFor(toolConfig).join(","),
     auth: token !== undefined,
     ...containment.describe(),
     version,

@@ -40,6 +40,14 @@ describe("boris-http instances", () => {
       const ready = await fetch(`${server.base}/ready`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toEqual({ status: "ready", instance: "pod-7" });
+      // Commands know which instance runs them, though the id came from the flag.
+      const echo = await rawRequest(server.url, await rawSession(server.url), {
+        jsonrpc: "2.0",
+        id: 5,
+        method: "tools/call",
+        params: { name: "bash", arguments: { command: "echo instance=$BORIS_INSTANCE_ID" } },
+      });
+      expect(JSON.stringify(echo.response)).toContain("instance=pod-7");
     } finally {
       await server.stop();
     }

@@ -5,9 +5,12 @@ import { Session, type SessionOptions, SessionRegistry } from "@boris-mcp/sessio
 import { createSessionServer, type ScopeLogger, type ToolConfig } from "@boris-mcp/tools";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { CLOSE_REASONS, type CloseReason } from "./close-reason.js";
+import { rpcError } from "./http-json.js";
 import { type MetricsRecorder, watchSession } from "./metrics/index.js";
+import { type Exchange, ResumableCalls, requestIdsOf } from "./streams/resumable-calls.js";
+import { serveResumedStream } from "./streams/resumed-stream.js";
 
 /** Built once at start-up and shared, read-only, by every session. */
 export interface SharedConfig {
@@ -24,6 +27,13 @@ export interface SharedConfig {
    * a request in flight; 0 = never (the idle timeout still applies).
    */
   readonly orphanTimeoutMs: number;
+  /** Interval of SSE keep-alive comments, ms; 0 = none. */
+  readonly keepAliveMs: number;
+  /**
+   * How long a call whose resumable stream dropped keeps running for its client to reconnect, ms;
+   * 0 = no resumable streams (a dropped stream cancels its calls at once).
+   */
+  readonly resumeWindowMs: number;
   readonly maxSessions: number;
   readonly logger: Logger;
   /** Told about sessions and requests (boris-http's /metrics). */
@@ -35,6 +45,8 @@ interface Entry {
   readonly session: Session;
   readonly server: Server;
   readonly transport: StreamableHTTPServerTransport;
+  /** Resumable streams and their event store; none with a resume window of 0. */
+  readonly calls: ResumableCalls | undefined;
   id: string | undefined;
   /** Requests and streams (POST responses, the GET stream) still open. */
   inflight: number;
@@ -42,6 +54,9 @@ interface Entry {
   lostStream: boolean;
   idleTimer: NodeJS.Timeout | undefined;
 }
+
+/** The SSE `retry` hint of resumable streams: a client whose stream dropped reconnects after this, ms. */
+export const RESUME_RETRY_MS = 1000;
 
 /** Logs a session's lines with its id, read when a line is written (it is assigned later). */
 function sessionLogger(logger: Logger, id: () => string | undefined): ScopeLogger {
@@ -111,11 +126,31 @@ export class McpSessions {
       if (counted) this.creating--;
       counted = false;
     };
+    const calls =
+      config.resumeWindowMs > 0
+        ? new ResumableCalls({
+            windowMs: config.resumeWindowMs,
+            cancel: (ids, reason) => cancelRequests(entry.transport, ids, reason),
+            onWaiting: (stream) =>
+              config.logger.debug(
+                { session: entry.id, stream, windowMs: config.resumeWindowMs },
+                "stream dropped before its answer: the call keeps running for the client to reconnect",
+              ),
+            onAnswerStored: (stream) =>
+              config.logger.debug(
+                { session: entry.id, stream },
+                "answer of a dropped stream stored: it waits for the client to reconnect",
+              ),
+          })
+        : undefined;
     const entry: Entry = {
       session,
       server,
+      calls,
       transport: new StreamableHTTPServerTransport({
         sessionIdGenerator: () => newSessionId(config.instanceId),
+        keepAliveMs: config.keepAliveMs,
+        ...(calls ? { eventStore: calls.store, retryInterval: RESUME_RETRY_MS } : {}),
         onsessioninitialized: (id) => {
           entry.id = id;
           uncount();
@@ -156,25 +191,54 @@ export class McpSessions {
   }
 
   private async serve(entry: Entry, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const { calls } = entry;
+    const lastEventId = req.method === "GET" ? header(req, "last-event-id") : undefined;
+    let exchange: Exchange | undefined;
+    if (calls && lastEventId !== undefined) {
+      if (!calls.store.knows(lastEventId)) {
+        return rpcError(
+          res,
+          400,
+          -32000,
+          `Bad Request: Last-Event-ID ${JSON.stringify(lastEventId)} names no stream of this session (unknown, or expired after --resume-window)`,
+        );
+      }
+      exchange = calls.resume(lastEventId);
+    } else if (calls && req.method === "POST") {
+      exchange = calls.post(body);
+    }
+
     entry.inflight++;
     if (entry.idleTimer) {
       clearTimeout(entry.idleTimer);
       entry.idleTimer = undefined;
     }
-    const standaloneStream = req.method === "GET";
+    const standaloneStream = req.method === "GET" && exchange?.streamId === undefined;
     if (standaloneStream) entry.lostStream = false;
     // "close" fires when the response is complete or the connection dies: a long tool call and an
     // open GET stream both keep the session busy until then.
     res.once("close", () => {
-      // The client went away before its answer was complete: cancel what it asked for, so a
-      // command it was waiting on is killed (its process group, not just the response).
-      if (!res.writableFinished) cancelRequests(entry, body);
+      const complete = res.writableFinished;
+      // A stream that could not be resumed ended before its answer: the client is gone, so cancel
+      // what it asked for (the command's process group is killed, not just the response). A
+      // resumable one keeps its calls running for --resume-window.
+      const cancelNow = exchange && calls ? calls.ended(exchange, complete) : !complete;
+      if (cancelNow) cancelRequests(entry.transport, requestIdsOf(body), "client disconnected");
       // An SSE stream that was open and ended: the client may be gone for good.
       if (standaloneStream && res.statusCode === 200) entry.lostStream = true;
       entry.inflight--;
       if (entry.inflight === 0) this.armIdleTimer(entry);
     });
-    await entry.transport.handleRequest(req, res, body);
+    if (calls && exchange?.streamId !== undefined && lastEventId !== undefined && entry.id !== undefined) {
+      const { keepAliveMs } = this.config;
+      return serveResumedStream(res, calls.store, lastEventId, {
+        sessionId: entry.id,
+        retryMs: RESUME_RETRY_MS,
+        keepAliveMs,
+      });
+    }
+    const handle = () => entry.transport.handleRequest(req, res, body);
+    await (calls && exchange ? calls.run(exchange, handle) : handle());
   }
 
   /** Arms the timer that closes a session with nothing in flight: the orphan or the idle timeout. */
@@ -197,6 +261,7 @@ export class McpSessions {
     if (!entry) return this.registry.closeAndRemove(id);
     this.entries.delete(id);
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    entry.calls?.close();
     this.config.metrics?.sessionClosed(id, reason);
     this.config.logger.info(
       { session: id, reason: CLOSE_REASONS[reason], sessions: this.entries.size },
@@ -217,14 +282,22 @@ export class McpSessions {
   }
 }
 
-/** Hands the session's protocol server a `notifications/cancelled` for each request in `body`. */
-function cancelRequests(entry: Entry, body: unknown): void {
-  for (const message of Array.isArray(body) ? body : [body]) {
-    if (!isJSONRPCRequest(message)) continue;
-    entry.transport.onmessage?.({
+/** Hands the session's protocol server a `notifications/cancelled` for each of `requestIds`. */
+function cancelRequests(
+  transport: StreamableHTTPServerTransport,
+  requestIds: readonly RequestId[],
+  reason: string,
+): void {
+  for (const requestId of requestIds) {
+    transport.onmessage?.({
       jsonrpc: "2.0",
       method: "notifications/cancelled",
-      params: { requestId: message.id, reason: "client disconnected" },
+      params: { requestId, reason },
     });
   }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }

@@ -44,6 +44,20 @@ describe("createLogger", () => {
     expect(record.pid).toBeUndefined();
   });
 
+  it("writes an error field with its type, message and stack, and survives a cycle", () => {
+    const { path, fd } = logFile();
+    const log = createLogger({ name: "boris", level: "info", format: "json", fd });
+    const cyclic: Record<string, unknown> = { n: 1n };
+    cyclic.self = cyclic;
+    log.error({ err: new TypeError("bad"), cyclic }, "failed");
+    closeSync(fd);
+    const record = JSON.parse(readFileSync(path, "utf8"));
+    expect(record.err).toMatchObject({ type: "TypeError", message: "bad" });
+    expect(record.err.stack).toContain("TypeError: bad");
+    expect(record.cyclic).toEqual({ n: "1", self: "[Circular]" });
+    expect(record).toMatchObject({ level: "error", name: "boris", msg: "failed" });
+  });
+
   it("reports a broken descriptor once and stops writing", () => {
     const { fd } = logFile();
     closeSync(fd);

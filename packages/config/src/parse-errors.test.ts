@@ -48,6 +48,12 @@ describe("parseOptions errors", () => {
     expect(errorOf(["--bg-timeout", "-1"])).toContain(
       '--bg-timeout "-1": expected a number of seconds, 0 to turn it off',
     );
+    expect(errorOf(["--sse-keepalive", "15s"])).toContain(
+      '--sse-keepalive "15s": expected a number of seconds, 0 to turn it off',
+    );
+    expect(errorOf([], { BORIS_RESUME_WINDOW: "soon" })).toContain(
+      'BORIS_RESUME_WINDOW="soon": expected a number of seconds, 0 to turn it off',
+    );
     expect(errorOf(["--shell="])).toContain('--shell "": expected a shell path, got an empty value');
     expect(errorOf(["--token", "a b"])).toContain("expected a token of printable ASCII");
     expect(errorOf(["--allow-origin", "example.com"])).toContain(
@@ -111,6 +117,8 @@ describe("parseOptions errors", () => {
       "--instance-id",
       "--session-idle-timeout",
       "--session-orphan-timeout",
+      "--sse-keepalive",
+      "--resume-window",
       "--allow-origin",
       "--max-sessions",
     ]) {

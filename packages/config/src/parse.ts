@@ -39,6 +39,10 @@ export interface BorisOptions {
   readonly instanceId: string | undefined;
   readonly sessionIdleTimeoutSeconds: number;
   readonly sessionOrphanTimeoutSeconds: number;
+  /** Interval of SSE keep-alive comments; 0 = none. */
+  readonly sseKeepaliveSeconds: number;
+  /** How long a call whose resumable stream dropped waits for its client; 0 = streams are not resumable. */
+  readonly resumeWindowSeconds: number;
   readonly allowOrigins: readonly string[];
   readonly maxSessions: number;
 }
@@ -236,6 +240,8 @@ export function parseOptions(input: ParseInput): ParseResult {
       instanceId: o.instanceId,
       sessionIdleTimeoutSeconds: o.sessionIdleTimeout,
       sessionOrphanTimeoutSeconds: o.sessionOrphanTimeout,
+      sseKeepaliveSeconds: o.sseKeepalive,
+      resumeWindowSeconds: o.resumeWindow,
       allowOrigins: [...new Set(o.allowOrigins)],
       maxSessions: o.maxSessions,
     },

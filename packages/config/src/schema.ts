@@ -160,6 +160,8 @@ export function createOptionsSchema(toolNames: readonly string[]) {
     instanceId: instanceId.optional(),
     sessionIdleTimeout: seconds(true).prefault("600"),
     sessionOrphanTimeout: seconds(true).prefault("60"),
+    sseKeepalive: seconds(true).prefault("15"),
+    resumeWindow: seconds(true).prefault("60"),
     allowOrigins: z.array(origin).prefault([]),
     maxSessions: integer(1, 1_000_000, "a session count").prefault("1000"),
   });

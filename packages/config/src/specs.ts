@@ -29,6 +29,8 @@ export type OptionKey =
   | "instanceId"
   | "sessionIdleTimeout"
   | "sessionOrphanTimeout"
+  | "sseKeepalive"
+  | "resumeWindow"
   | "allowOrigins"
   | "maxSessions";
 
@@ -283,6 +285,26 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     valueName: "<seconds>",
     defaultText: "60",
     help: "close a session whose client lost its GET stream and sent nothing for this long (0 = never)",
+  },
+  {
+    key: "sseKeepalive",
+    flag: "--sse-keepalive",
+    env: "BORIS_SSE_KEEPALIVE",
+    kind: "value",
+    httpOnly: true,
+    valueName: "<seconds>",
+    defaultText: "15",
+    help: "write a keep-alive comment on every open SSE stream this often, below proxies' idle timeouts (0 = off)",
+  },
+  {
+    key: "resumeWindow",
+    flag: "--resume-window",
+    env: "BORIS_RESUME_WINDOW",
+    kind: "value",
+    httpOnly: true,
+    valueName: "<seconds>",
+    defaultText: "60",
+    help: "keep a call whose resumable stream dropped running this long for its client to reconnect with Last-Event-ID (0 = no resumable streams: a drop cancels)",
   },
   {
     key: "allowOrigins",

@@ -8,6 +8,12 @@ export const TERMINATION_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 /** How long past the sessions' kill grace the orderly shutdown may take before everything is killed. */
 export const SHUTDOWN_MARGIN_MS = 1000;
 
+/**
+ * How long after the start the sweep of dead servers' processes waits: it reads every process's
+ * environment under /proc, synchronously, and a client's first requests come first.
+ */
+export const SWEEP_DELAY_MS = 1000;
+
 /** Rounds of the kill-now loop: scan, SIGKILL, short pause (about half a second at most). */
 const KILL_NOW_ROUNDS = 20;
 /** How long a kill-now waits for the sessions' processes to be gone before it exits anyway. */
@@ -17,7 +23,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The log calls the lifecycle makes (a pino logger fits). */
+/** The log calls the lifecycle makes (@boris-mcp/config's logger fits). */
 export interface LifecycleLogger {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
@@ -89,7 +95,8 @@ export class ServerLifecycle {
 
   /**
    * Installs the signal and crash handlers, logs the ready line with `fields`, then sweeps, in the
-   * background, processes of servers that no longer exist. Call once, when the server serves.
+   * background and SWEEP_DELAY_MS later, processes of servers that no longer exist. Call once,
+   * when the server serves.
    */
   start(readyMessage: string, fields: Record<string, unknown>): void {
     const { logger } = this.options;
@@ -105,7 +112,7 @@ export class ServerLifecycle {
     });
     this.host.on("unhandledRejection", (err) => logger.error({ err }, "unhandled rejection"));
     logger.info(fields, readyMessage);
-    setImmediate(() => void this.sweep());
+    setTimeout(() => void this.sweep(), SWEEP_DELAY_MS).unref();
   }
 
   /**

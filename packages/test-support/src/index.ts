@@ -20,6 +20,7 @@ export {
   procStat,
 } from "./processes.js";
 export { clientWithRoots, type RootsClient } from "./roots.js";
+export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from "./tcp-proxy.js";
 export { COMPAT_TOOLS, STANDARD_TOOLS } from "./tool-names.js";
 export {
   cgroupDirOf,

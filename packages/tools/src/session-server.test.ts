@@ -3,8 +3,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { createToolConfig } from "./core/tool-config.js";
-import { createSessionServer, TOOL_NAMES, toolsFor } from "./index.js";
+import { createSessionServer, TOOL_NAMES, toolNamesFor } from "./index.js";
 import { removeDir, tempDir, testConfig } from "./test/file-support.js";
+import { toolsFor } from "./tool-set.js";
 
 const dir = await tempDir("boris-session-server-");
 afterAll(() => removeDir(dir));
@@ -28,6 +29,17 @@ describe("TOOL_NAMES", () => {
       expect(all).toContain(name);
       const without = toolsFor(testConfig({ disabledTools: new Set([name]) })).map((t) => t.name);
       expect(without).not.toContain(name);
+    }
+  });
+});
+
+describe("toolNamesFor", () => {
+  it("names the tools toolsFor defines, in the same order, for every compat mode and disabled tool", () => {
+    for (const anthropicCompat of [false, true]) {
+      for (const disabled of [undefined, ...TOOL_NAMES]) {
+        const config = testConfig({ anthropicCompat, disabledTools: new Set(disabled ? [disabled] : []) });
+        expect(toolNamesFor(config)).toEqual(toolsFor(config).map((t) => t.name));
+      }
     }
   });
 });

@@ -1,4 +1,4 @@
-import { type OperationLogger, type ToolConfig, toolsFor, watchOperations } from "@boris-mcp/tools";
+import { type OperationLogger, type ToolConfig, toolNamesFor, watchOperations } from "@boris-mcp/tools";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { MetricsRecorder } from "./recorder.js";
 
@@ -13,7 +13,7 @@ export function watchSession(
   logger: OperationLogger,
 ): void {
   watchOperations(transport, {
-    toolNames: toolsFor(toolConfig).map((t) => t.name),
+    toolNames: toolNamesFor(toolConfig),
     onOperation: metrics && ((op) => metrics.operation(op)),
     logger,
   });

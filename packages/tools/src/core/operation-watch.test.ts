@@ -2,7 +2,7 @@ import { Session } from "@boris-mcp/session";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { createSessionServer, toolsFor } from "../index.js";
+import { createSessionServer, toolNamesFor } from "../index.js";
 import { removeDir, tempDir, testConfig } from "../test/file-support.js";
 import { type Operation, toolErrorType, watchOperations } from "./operation-watch.js";
 
@@ -19,7 +19,7 @@ async function watched() {
   const lines: Record<string, unknown>[] = [];
   await server.connect(serverSide);
   watchOperations(serverSide, {
-    toolNames: toolsFor(config).map((t) => t.name),
+    toolNames: toolNamesFor(config),
     onOperation: (op) => operations.push(op),
     logger: { info: (fields, message) => lines.push({ ...fields, message }) },
   });

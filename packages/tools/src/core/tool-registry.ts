@@ -194,6 +194,18 @@ function lowLevel(server: ServerLike): Server {
   return server instanceof Server ? server : server.server;
 }
 
+/** The tools of one list by name, computed once per list of definitions. */
+const byNameCache = new WeakMap<readonly ToolDefinition[], Map<string, ToolDefinition>>();
+
+function toolsByName(defs: readonly ToolDefinition[]): Map<string, ToolDefinition> {
+  let byName = byNameCache.get(defs);
+  if (!byName) {
+    byName = new Map(defs.map((d) => [d.name, d]));
+    byNameCache.set(defs, byName);
+  }
+  return byName;
+}
+
 /**
  * Serves `defs` on `server` for one session. Argument validation is ours (not the SDK's) so a bad
  * call gets `[INVALID_INPUT] …` naming the field; unexpected exceptions become error results.
@@ -206,18 +218,31 @@ export function serveTools(
   defs: readonly ToolDefinition[],
   sessionScope?: SessionScope,
 ): void {
+  serveToolsOnDemand(server, session, config, () => defs, sessionScope);
+}
+
+/**
+ * serveTools with the definitions produced on first use: the first `tools/list` or `tools/call`
+ * asks `load` for them (the binaries import the tools' code then, not at start-up).
+ */
+export function serveToolsOnDemand(
+  server: ServerLike,
+  session: Session,
+  config: ToolConfig,
+  load: () => readonly ToolDefinition[] | Promise<readonly ToolDefinition[]>,
+  sessionScope?: SessionScope,
+): void {
   const low = lowLevel(server);
-  const byName = new Map(defs.map((d) => [d.name, d]));
-  const tools = describeTools(defs);
   low.registerCapabilities({ tools: { listChanged: false } });
-  low.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
+  low.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: describeTools(await load()) }));
   // The base class's registration: Server's own wraps tools/call in the strict SDK schema again.
   Protocol.prototype.setRequestHandler.call(
     low,
     LenientCallToolRequestSchema,
     async (request, extra): Promise<CallToolResult> => {
       const { name } = request.params;
-      const def = byName.get(name);
+      const defs = await load();
+      const def = toolsByName(defs).get(name);
       if (!def) {
         return errorResult(
           ErrorCode.INVALID_INPUT,

@@ -1,22 +1,22 @@
 import type { ToolConfig } from "../core/tool-config.js";
+import { fileToolNames } from "../core/tool-names.js";
 import type { ToolDefinition } from "../core/tool-registry.js";
 import { createFileTool } from "./create-file.js";
 import { strReplaceTool } from "./str-replace.js";
 import { strReplaceEditorTool } from "./str-replace-editor.js";
 import { viewTool } from "./view.js";
 
+const FILE_TOOLS = {
+  view: viewTool,
+  str_replace: strReplaceTool,
+  create_file: createFileTool,
+  str_replace_editor: strReplaceEditorTool,
+} as const;
+
 /**
  * The file tools a config enables: view, str_replace, create_file, or in compat mode the single
- * str_replace_editor, which stands for all three and so disappears when any of them is disabled.
+ * str_replace_editor (see fileToolNames).
  */
 export function fileTools(config: ToolConfig): ToolDefinition[] {
-  const on = (name: string) => !config.disabledTools.has(name);
-  if (config.anthropicCompat) {
-    return on("view") && on("str_replace") && on("create_file") ? [strReplaceEditorTool(config)] : [];
-  }
-  const tools: ToolDefinition[] = [];
-  if (on("view")) tools.push(viewTool(config));
-  if (on("str_replace")) tools.push(strReplaceTool(config));
-  if (on("create_file")) tools.push(createFileTool(config));
-  return tools;
+  return fileToolNames(config).map((name) => FILE_TOOLS[name as keyof typeof FILE_TOOLS](config));
 }

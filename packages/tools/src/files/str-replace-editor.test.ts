@@ -1,7 +1,6 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { toolsFor } from "../index.js";
 import {
   connect,
   errorOf,
@@ -11,6 +10,7 @@ import {
   tempDir,
   testConfig,
 } from "../test/file-support.js";
+import { toolsFor } from "../tool-set.js";
 
 let dir: string;
 let h: Harness;

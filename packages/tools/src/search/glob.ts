@@ -9,7 +9,7 @@ import { compatSchema, type GlobRequest, globArguments, standardSchema } from ".
 import { filesArgs } from "./rg-args.js";
 import { resolveRgPath } from "./rg-path.js";
 import { runRgInSlot, searchDeadline } from "./rg-slots.js";
-import { LinePager, LineSplitter, SEARCH_OUTPUT_LIMIT } from "./search-output.js";
+import { LinePager, LineSplitter, SEARCH_OUTPUT_LIMIT, SEARCH_OUTPUT_LIMIT_TEXT } from "./search-output.js";
 import {
   denyPruneGlobs,
   ReportedPathScope,
@@ -89,7 +89,7 @@ async function glob(req: GlobRequest, ctx: ToolContext): Promise<CallToolResult>
     text = pager.text();
     if (pager.cut) {
       text +=
-        `\n\n[Output cut at ${SEARCH_OUTPUT_LIMIT.toLocaleString("en-US")} characters: showing the ` +
+        `\n\n[Output cut at ${SEARCH_OUTPUT_LIMIT_TEXT} characters: showing the ` +
         `${pager.lines.length} newest of ${total} paths. Narrow the pattern or the path to see the others.]`;
     }
   }

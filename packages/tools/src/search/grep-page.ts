@@ -1,6 +1,6 @@
 import type { GrepRequest } from "./grep-request.js";
 import type { GrepResult, PageFill } from "./grep-result.js";
-import { SEARCH_OUTPUT_LIMIT } from "./search-output.js";
+import { SEARCH_OUTPUT_LIMIT_TEXT } from "./search-output.js";
 
 const NARROW = "path, pattern, include or type";
 
@@ -23,7 +23,7 @@ function moreNote(req: GrepRequest, result: GrepResult, fill: PageFill): string 
   const { pager } = fill;
   const unit = unitOf(req);
   const next = pager.lastShown;
-  const limit = SEARCH_OUTPUT_LIMIT.toLocaleString("en-US");
+  const limit = SEARCH_OUTPUT_LIMIT_TEXT;
   if (pager.cutInsideLine) {
     return (
       `[Output cut at ${limit} characters: ${unit.replace(/s$/, "")} ${pager.firstShown} alone is longer than that and ` +

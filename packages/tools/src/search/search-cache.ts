@@ -13,9 +13,16 @@ export interface SearchCacheOptions {
   readonly staleNoteMs: number;
 }
 
+/**
+ * The bounds are what a server's resident memory pays for cheap pages. Measured on the Linux
+ * kernel: a 16k-line content result takes 1.3 MiB here, a 32k-path glob 1.8 MiB, so 4 MiB a
+ * session keeps any of them whole (a content result keeps whole files up to half the share), and
+ * 16 MiB a server keeps that for a dozen busy sessions; 8/32 MiB held ~4 MB more in a stdio server
+ * running the bench's searches, for no page served faster.
+ */
 export const DEFAULT_SEARCH_CACHE: SearchCacheOptions = {
-  sessionBytes: 8 * 1024 * 1024,
-  serverBytes: 32 * 1024 * 1024,
+  sessionBytes: 4 * 1024 * 1024,
+  serverBytes: 16 * 1024 * 1024,
   ttlMs: 5 * 60_000,
   staleNoteMs: 30_000,
 };

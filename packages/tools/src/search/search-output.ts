@@ -1,5 +1,10 @@
 /** Characters of a grep or glob result before it is cut with a note (SPEC §3.6, §3.7). */
 export const SEARCH_OUTPUT_LIMIT = 30_000;
+/**
+ * SEARCH_OUTPUT_LIMIT as the notes write it ("30,000"), with the digits grouped by hand:
+ * `toLocaleString` loads ICU's locale data, ~6 MB of a server's resident memory, for one comma.
+ */
+export const SEARCH_OUTPUT_LIMIT_TEXT = String(SEARCH_OUTPUT_LIMIT).replace(/\B(?=(\d{3})+$)/g, ",");
 
 const NL = 0x0a;
 

@@ -9,8 +9,8 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolConfig } from "../core/tool-config.js";
-import { registerTools } from "../index.js";
 import { createPathScope } from "../scope/path-scope.js";
+import { registerTools } from "../session-server.js";
 
 export function testConfig(overrides: Partial<ToolConfig> = {}): ToolConfig {
   return {

@@ -1,0 +1,101 @@
+const AJV_PROVIDER = /@modelcontextprotocol\/sdk\/dist\/esm\/validation\/ajv-provider\.js$/;
+const AJV_STUB = "\0boris:ajv-provider-stub";
+
+/** @type {import("rolldown").Plugin} */
+const withoutAjv = {
+  name: "boris:without-ajv",
+  async resolveId(source, importer, options) {
+    if (!source.endsWith("ajv-provider.js")) return null;
+    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+    return resolved && AJV_PROVIDER.test(resolved.id) ? AJV_STUB : null;
+  },
+  load(id) {
+    if (id !== AJV_STUB) return null;
+    return `export class AjvJsonSchemaValidator {
+  constructor() {
+    throw new Error("Ajv is not bundled into this binary: pass the Server a jsonSchemaValidator");
+  }
+}`;
+  },
+};
+
+const LAUNCHER = "\0boris:launcher";
+
+/**
+ * V8 grows the young generation (the semi-spaces where new objects live) from 1 MB up to 16 MB
+ * each as allocation picks up, and keeps it: a server that once streamed a big output or walked a
+ * big tree holds ~32 MB more RSS from then on, and every later spawn() forks that much more. A
+ * growth factor of 1 keeps the semi-spaces at their initial size. `--max-semi-space-size=1` on
+ * the command line does the same but cannot be baked into a bin that runs as `npx boris`,
+ * `boris` from a global install or `node …/bin/boris.js` alike; the growth factor is read at
+ * each growth, so setting it first thing at run time works for all of them. (V8 clamps a factor
+ * below 2 given on the command line, not one set later.) Measured in the bench: peak RSS of the
+ * stdio server over ping … str_replace 74.7 → 64.5 MB; see bench/README.md.
+ */
+const YOUNG_GENERATION_FLAG = "--semi-space-growth-factor=1";
+
+/**
+ * The entry of the bundle: sets the V8 flag above, then imports the app, so no module of the app
+ * is evaluated (and allocates) before the flag is in force.
+ *
+ * @param {string} appMain absolute path of the app's src/main.ts
+ * @returns {import("rolldown").Plugin}
+ */
+function launcher(appMain) {
+  return {
+    name: "boris:launcher",
+    resolveId(source) {
+      return source === LAUNCHER ? LAUNCHER : null;
+    },
+    load(id) {
+      if (id !== LAUNCHER) return null;
+      return `import { setFlagsFromString } from "node:v8";
+setFlagsFromString(${JSON.stringify(YOUNG_GENERATION_FLAG)});
+await import(${JSON.stringify(appMain)});`;
+    },
+  };
+}
+
+/**
+ * The rolldown configuration of a binary (`boris`, `boris-http`): the app's `src/main.ts` and
+ * everything it imports, workspace packages and npm dependencies alike, in one minified ES module,
+ * `dist/main.js`, which the committed launcher in `bin/` imports. Node then reads and compiles one
+ * file instead of resolving ~250 modules, and a start-up pays only for the code it runs: what the
+ * first `initialize` does not need is imported dynamically and lands in chunks of its own under
+ * `dist/chunks/`, loaded on first use.
+ *
+ * `@vscode/ripgrep` stays external: it finds its per-platform binary package relative to itself,
+ * so it is a dependency of each app and resolved from the app's folder at run time.
+ *
+ * The SDK's server module imports its Ajv-based JSON Schema validator only to build it as the
+ * default of the `jsonSchemaValidator` option, which Boris always passes (tools'
+ * `noElicitationValidator`): the module is replaced by one that throws if it is ever built, so
+ * Ajv and its formats are neither bundled nor evaluated at start-up.
+ *
+ * `dist/main.js` itself is a launcher (see `launcher`): it sets a V8 flag and then imports the
+ * app's code, `dist/bundle.js`.
+ *
+ * @param {string} configUrl `import.meta.url` of the app's rolldown.config.mjs
+ * @returns {import("rolldown").RolldownOptions}
+ */
+export function binBundle(configUrl) {
+  const app = new URL(".", configUrl);
+  const appMain = new URL("src/main.ts", app).pathname;
+  return {
+    input: { main: LAUNCHER },
+    platform: "node",
+    external: [/^@vscode\/ripgrep(\/|$)/],
+    logLevel: "warn",
+    plugins: [launcher(appMain), withoutAjv],
+    output: {
+      dir: new URL("dist", app).pathname,
+      format: "esm",
+      entryFileNames: "main.js",
+      // The app's own chunk sits beside the launcher, where its modules lived before (they find
+      // the package's package.json as "../package.json" from their own URL).
+      chunkFileNames: (chunk) => (chunk.facadeModuleId === appMain ? "bundle.js" : "chunks/[name]-[hash].js"),
+      minify: true,
+      sourcemap: true,
+    },
+  };
+}
