@@ -18,7 +18,13 @@ import {
   ServerLifecycle,
   Session,
 } from "@boris-mcp/session";
-import { createSessionServer, createToolConfig, TOOL_NAMES, toolNamesFor } from "@boris-mcp/tools";
+import {
+  createSessionServer,
+  createToolConfig,
+  TOOL_NAMES,
+  toolNamesFor,
+  watchOperations,
+} from "@boris-mcp/tools";
 import { watchParent } from "./parent-watch.js";
 import { LineTransport } from "./stdio/line-transport.js";
 
@@ -95,6 +101,8 @@ export async function runStdio(
   stopWatching = watchParent(() => void life.shutdown("parent process gone"));
 
   await server.connect(transport);
+  // One log line per tool call (no metrics endpoint on stdio).
+  watchOperations(transport, { toolNames: toolNamesFor(toolConfig), logger });
   life.start("boris ready on stdio", {
     workdir: options.workdir,
     tools: toolNamesFor(toolConfig).join(","),

@@ -13,6 +13,7 @@ import {
   setCorsHeaders,
 } from "./guards.js";
 import { rpcError, sendJson } from "./http-json.js";
+import { serveMetrics } from "./metrics/endpoint.js";
 import { isOAuthPath, oauthAnswer } from "./oauth.js";
 import { RejectionLog } from "./rejection-log.js";
 import { McpSessions, type SharedConfig } from "./sessions.js";
@@ -42,8 +43,11 @@ export interface HttpApp {
   shutdown(): Promise<void>;
 }
 
-/** The MCP path; everything else but /health, /ready and the OAuth probes is 404. */
+/** The MCP path; everything else but /health, /ready, /metrics and the OAuth probes is 404. */
 export const MCP_PATH = "/mcp";
+
+/** Prometheus' scrape path, behind the same bearer token as MCP_PATH. */
+export const METRICS_PATH = "/metrics";
 
 function containsInitialize(body: unknown): boolean {
   return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
@@ -162,12 +166,16 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
       );
       return sendJson(res, 404, oauthAnswer(endpointOf(req), checkBearer !== undefined));
     }
-    if (path !== MCP_PATH) return sendJson(res, 404, { error: "not found: the MCP endpoint is /mcp" });
+    const metricsPath = path === METRICS_PATH && read && config.metrics !== undefined;
+    if (path !== MCP_PATH && !metricsPath) {
+      return sendJson(res, 404, { error: "not found: the MCP endpoint is /mcp" });
+    }
     if (checkBearer && !checkBearer(req.headers.authorization)) {
       const given = req.headers.authorization === undefined ? "missing" : "wrong";
       refuse(req, { status: 401, token: given }, "refused a request without the right bearer token");
       return sendJson(res, 401, { error: "unauthorized" }, { "WWW-Authenticate": "Bearer" });
     }
+    if (metricsPath) return serveMetrics(req, res, config.metrics!, logger);
     await handleMcp(req, res);
   }
 
@@ -202,7 +210,7 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
     shutdown() {
       shuttingDown ??= (async () => {
         // Still listening while the sessions close: /ready tells balancers to drain this instance.
-        await sessions.closeAll("server shutting down");
+        await sessions.closeAll("shutdown");
         server.close();
         server.closeAllConnections();
       })();

@@ -23,6 +23,7 @@ import { createToolConfig, TOOL_NAMES, toolNamesFor } from "@boris-mcp/tools";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./app.js";
 import { isLoopbackAddress } from "./guards.js";
 import { listenErrorMessage } from "./listen-error.js";
+import { createMetrics, metricsSources } from "./metrics/index.js";
 
 /** `http://HOST:PORT/mcp` with IPv6 hosts in brackets. */
 export function endpointUrl(host: string, port: number): string {
@@ -90,7 +91,13 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
   // them, behind a balancer too, whether the id came from the flag, the variable or chance.
   process.env.BORIS_INSTANCE_ID = instanceId;
   const toolConfig = createToolConfig(toolSettings(options, env));
-  const sessionOptions = { ...sessionSettings(options), containment };
+  const metrics = createMetrics(
+    { version, instanceId },
+    metricsSources(() => app.sessions, toolConfig),
+    (err) => logger.error({ err }, "loading the metrics failed: /metrics answers 500"),
+  );
+  const onKilled = metrics.killed.bind(metrics);
+  const sessionOptions = { ...sessionSettings(options), containment, onKilled };
   const app = createHttpApp({
     version,
     instanceId,
@@ -109,6 +116,7 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     token,
     allowOrigins: options.allowOrigins,
     maxBodyBytes: maxMessageBytes(options.maxFileSize),
+    metrics,
   });
 
   let address: Awaited<ReturnType<HttpApp["listen"]>>;
@@ -124,6 +132,7 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     logger,
     graceMs: DEFAULT_GRACE_MS,
     containment,
+    onKilled,
     killSessionsNow: () => app.sessions.registry.killAllNow(),
     close: () => app.shutdown(),
   });

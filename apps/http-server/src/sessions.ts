@@ -6,7 +6,9 @@ import { createSessionServer, type ScopeLogger, type ToolConfig } from "@boris-m
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
+import { CLOSE_REASONS, type CloseReason } from "./close-reason.js";
 import { rpcError } from "./http-json.js";
+import { type MetricsRecorder, watchSession } from "./metrics/index.js";
 import { type Exchange, ResumableCalls, requestIdsOf } from "./streams/resumable-calls.js";
 import { serveResumedStream } from "./streams/resumed-stream.js";
 
@@ -34,6 +36,8 @@ export interface SharedConfig {
   readonly resumeWindowMs: number;
   readonly maxSessions: number;
   readonly logger: Logger;
+  /** Told about sessions and requests (boris-http's /metrics). */
+  readonly metrics?: MetricsRecorder;
 }
 
 /** One MCP session: the Boris Session, its protocol server and its transport. */
@@ -152,9 +156,10 @@ export class McpSessions {
           uncount();
           this.entries.set(id, entry);
           this.registry.register(id, session);
+          config.metrics?.sessionOpened(id);
           config.logger.info({ session: id, sessions: this.entries.size }, "session opened");
         },
-        onsessionclosed: (id) => this.close(id, "client sent DELETE"),
+        onsessionclosed: (id) => this.close(id, "delete"),
       }),
       id: undefined,
       inflight: 0,
@@ -163,11 +168,17 @@ export class McpSessions {
     };
     server.onerror = (err) => config.logger.debug({ err }, "protocol error");
     server.onclose = () => {
-      if (entry.id !== undefined) void this.close(entry.id, "transport closed");
+      if (entry.id !== undefined) void this.close(entry.id, "transport");
     };
     this.creating++;
     try {
       await server.connect(entry.transport);
+      watchSession(
+        entry.transport,
+        config.toolConfig,
+        config.metrics,
+        sessionLogger(config.logger, () => entry.id),
+      );
       await this.serve(entry, req, res, body);
     } finally {
       uncount();
@@ -234,8 +245,8 @@ export class McpSessions {
   private armIdleTimer(entry: Entry): void {
     if (entry.id === undefined || !this.entries.has(entry.id)) return;
     const { idleTimeoutMs, orphanTimeoutMs } = this.config;
-    const timeouts: [number, string][] = [[idleTimeoutMs, "idle timeout"]];
-    if (entry.lostStream) timeouts.push([orphanTimeoutMs, "orphan timeout (the client's GET stream ended)"]);
+    const timeouts: [number, CloseReason][] = [[idleTimeoutMs, "idle"]];
+    if (entry.lostStream) timeouts.push([orphanTimeoutMs, "orphan"]);
     const armed = timeouts.filter(([ms]) => ms > 0).sort((a, b) => a[0] - b[0])[0];
     if (!armed) return;
     const [ms, reason] = armed;
@@ -245,13 +256,17 @@ export class McpSessions {
   }
 
   /** Closes one session: its processes first, then its streams. Unknown ids are a no-op. */
-  async close(id: string, reason: string): Promise<void> {
+  async close(id: string, reason: CloseReason): Promise<void> {
     const entry = this.entries.get(id);
     if (!entry) return this.registry.closeAndRemove(id);
     this.entries.delete(id);
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.calls?.close();
-    this.config.logger.info({ session: id, reason, sessions: this.entries.size }, "session closing");
+    this.config.metrics?.sessionClosed(id, reason);
+    this.config.logger.info(
+      { session: id, reason: CLOSE_REASONS[reason], sessions: this.entries.size },
+      "session closing",
+    );
     try {
       await this.registry.closeAndRemove(id);
     } catch (err) {
@@ -261,7 +276,7 @@ export class McpSessions {
   }
 
   /** Closes every session in parallel (shutdown). */
-  async closeAll(reason: string): Promise<void> {
+  async closeAll(reason: CloseReason): Promise<void> {
     await Promise.all([...this.entries.keys()].map((id) => this.close(id, reason)));
     await this.registry.closeAll();
   }

@@ -234,7 +234,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     httpOnly: true,
     valueName: "<token>",
     defaultText: "none",
-    help: "require 'Authorization: Bearer <token>' on /mcp",
+    help: "require 'Authorization: Bearer <token>' on /mcp and /metrics",
   },
   {
     key: "generateToken",

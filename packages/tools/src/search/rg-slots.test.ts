@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { okText, testConfig } from "../test/file-support.js";
 import { comm, endlessSource as endlessIn, gone, rgOf } from "../test/rg-processes.js";
 import { searchFixture } from "../test/search-support.js";
-import { RgSlots, rgSlotsFor, setSearchConcurrency } from "./rg-slots.js";
+import { RgSlots, rgSlotsFor, searchActivity, setSearchConcurrency } from "./rg-slots.js";
 
 const { folder, serve } = searchFixture("boris-search-life-");
 const endlessSource = () => endlessIn(folder);
@@ -40,6 +40,7 @@ describe("the server-wide cap on concurrent rg processes", () => {
       .callTool({ name: "grep", arguments: { pattern: "needle" } }, undefined, { signal: abortB.signal })
       .catch(() => "cancelled");
     await until(() => slots.queued === 1);
+    expect(searchActivity(config)).toEqual({ running: 1, queued: 1 }); // what the metrics read
     // The waiting search has started nothing.
     expect(findMarkedProcesses(b.session.marker).filter((p) => comm(p) === "rg")).toEqual([]);
     abortB.abort();
@@ -50,6 +51,8 @@ describe("the server-wide cap on concurrent rg processes", () => {
     expect(await first).toBe("cancelled");
     expect(await gone(pid)).toBe(true);
     await until(() => slots.running === 0);
+    expect(searchActivity(config)).toEqual({ running: 0, queued: 0 });
+    expect(searchActivity(testConfig())).toEqual({ running: 0, queued: 0 }); // no search yet
     // The slot is free again: the next search runs at once.
     const c = await serve(testConfig(), root);
     expect(okText(await c.call("grep", { pattern: "needle", path: "endless.txt" }))).toBe("endless.txt");
