@@ -61,7 +61,9 @@ describe("50 HTTP sessions full of hard-to-kill processes", () => {
   });
 
   it("leaves zero processes whether sessions end by DELETE, idle timeout or server SIGTERM", async () => {
-    server = await startHttp(["--workdir", dir, "--session-idle-timeout", "1", "--log-level", "warn"]);
+    // The idle timeout is short to keep the test fast, but not 1 s: on a saturated machine a client
+    // can take that long between its initialize and its GET stream, and its session went idle early.
+    server = await startHttp(["--workdir", dir, "--session-idle-timeout", "3", "--log-level", "warn"]);
     const srv = server;
     const endings: Ending[] = ["delete", "idle", "shutdown"];
 
@@ -97,6 +99,8 @@ describe("50 HTTP sessions full of hard-to-kill processes", () => {
     const byEnding = (e: Ending) => sessions.filter((s) => s.ending === e);
 
     // Half of the sessions that will see the server's SIGTERM have a long foreground command in flight.
+    let stopping = false;
+    const failedEarly: string[] = [];
     const inFlight = byEnding("shutdown")
       .filter((s) => s.index % 2 === 0)
       .map((s) => {
@@ -107,11 +111,16 @@ describe("50 HTTP sessions full of hard-to-kill processes", () => {
             name: "bash",
             arguments: { command: `sleep 300 & echo $! >> ${f}; echo $$ >> ${f}; wait`, timeout: 600_000 },
           })
-          .catch(() => "ended with the server");
+          .catch((err: unknown) => {
+            if (!stopping) failedEarly.push(`session ${s.index}: ${String(err)}`);
+            return "ended with the server";
+          });
       });
-    await waitUntil("the long foreground commands to start", () =>
-      byEnding("shutdown").every((s) => !s.foregroundFile || readPids(s.foregroundFile).length === 2),
-    );
+    await waitUntil("the long foreground commands to start", () => {
+      if (failedEarly.length > 0)
+        throw new Error(`a long command failed before the SIGTERM: ${failedEarly[0]}`);
+      return byEnding("shutdown").every((s) => !s.foregroundFile || readPids(s.foregroundFile).length === 2);
+    });
 
     // DELETE and idleness at the same time. DELETE answers once the session is closed, so its
     // processes must be gone the moment it returns.
@@ -154,6 +163,8 @@ describe("50 HTTP sessions full of hard-to-kill processes", () => {
     await fresh.client.close();
 
     // SIGTERM with sessions open, some mid-call: the server exits cleanly and takes everything with it.
+    expect(failedEarly).toEqual([]);
+    stopping = true;
     srv.proc.kill("SIGTERM");
     const exit = await srv.exited;
     expect(sessions.flatMap((s) => survivors(pidsOf(s)))).toEqual([]);

@@ -21,7 +21,7 @@ describe("fuzzing the shell tools' arguments through the MCP client", () => {
       fc.asyncProperty(fc.array(shellCall(taskIds), { minLength: 1, maxLength: 5 }), async (calls) => {
         for (const call of calls) {
           const result = await callAndCheck(await client(), call, tools);
-          const id = /task_id: (\S+)/.exec(textOf(result))?.[1];
+          const id = result && /task_id: (\S+)/.exec(textOf(result))?.[1];
           if (id) taskIds.push(id);
         }
         expect(server.alive()).toBe(true);

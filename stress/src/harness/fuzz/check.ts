@@ -1,10 +1,17 @@
 // Checking one answer against what SPEC §3/§4 promise.
+import { maxMessageBytes } from "@boris-mcp/config";
 import { textOf } from "@boris-mcp/test-support";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { expect } from "vitest";
 import { ERROR_CODES } from "../results.js";
 import type { Call } from "./calls.js";
+import { MAX_FILE_SIZE } from "./server.js";
+
+/** The HTTP body limit of the fuzzed servers: --max-file-size twice (JSON escaping) plus an envelope. */
+const MAX_BODY_BYTES = maxMessageBytes(MAX_FILE_SIZE);
+/** What the JSON-RPC envelope around a call's name and arguments may add or take away. */
+const ENVELOPE_SLACK = 1024;
 
 const CODE = new RegExp(`^\\[(${ERROR_CODES.join("|")})\\] [\\s\\S]`);
 
@@ -12,13 +19,17 @@ const CODE = new RegExp(`^\\[(${ERROR_CODES.join("|")})\\] [\\s\\S]`);
  * Makes the call and checks the answer is what SPEC §3/§4 promise: a CallToolResult (the SDK
  * client has already validated it, structured content included, against the advertised output
  * schema), whose error text starts with a §4 code, with no stack trace and no catch-all failure.
- * Every argument object gets a result, never a protocol error.
+ * Every argument object gets a result, never a protocol error, unless its body is over the server's
+ * limit: then the 413 naming the limit is the answer, and the result is undefined.
  */
 export async function callAndCheck(
   client: Client,
   call: Call,
   knownTools: Set<string>,
-): Promise<CallToolResult> {
+): Promise<CallToolResult | undefined> {
+  // Strings of control characters are escaped six-fold (\u0000), so a call whose strings each fit
+  // --max-file-size can still exceed the body limit: then the answer is the 413 that names it.
+  const bodyBytes = Buffer.byteLength(JSON.stringify({ name: call.name, arguments: call.args }) ?? "");
   let result: CallToolResult;
   try {
     result = (await client.callTool({
@@ -26,8 +37,14 @@ export async function callAndCheck(
       arguments: call.args as Record<string, unknown>,
     })) as CallToolResult;
   } catch (err) {
-    throw new Error(`${call.name} ${summary(call.args)} threw ${clip(String(err))}`);
+    const tooLarge =
+      /Payload Too Large: request body over \d+ bytes \(--max-file-size plus protocol overhead\)/;
+    if (bodyBytes > MAX_BODY_BYTES - ENVELOPE_SLACK && tooLarge.test(String(err))) return undefined;
+    throw new Error(`${call.name} ${summary(call.args)} (${bodyBytes} bytes) threw ${clip(String(err))}`);
   }
+  expect(bodyBytes, `a body over the limit was accepted: ${call.name} ${summary(call.args)}`).toBeLessThan(
+    MAX_BODY_BYTES + ENVELOPE_SLACK,
+  );
   const text = textOf(result);
   const where = `${call.name} ${summary(call.args)} → ${clip(text)}`;
   expect(Array.isArray(result.content), where).toBe(true);

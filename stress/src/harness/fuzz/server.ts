@@ -5,7 +5,8 @@ import { afterAll, beforeAll } from "vitest";
 import { connectHttp, type HttpServer, leftovers, removeDir, startHttp } from "../servers.js";
 import { buildAllowed, buildOutside, type FuzzWorld, makeFuzzWorld } from "./world.js";
 
-const MAX_FILE_SIZE = 256 * 1024;
+/** The fuzzed servers' --max-file-size. */
+export const MAX_FILE_SIZE = 256 * 1024;
 
 export interface FuzzServer {
   readonly server: HttpServer;
