@@ -3,6 +3,7 @@ import type { KillTally } from "../kill-tally.js";
 import { carriesMarker, processIdentity } from "../marker/marker.js";
 import { pollUntil } from "../os/poll.js";
 import { readStat } from "../os/proc.js";
+import { signalPid } from "../os/signal.js";
 import type { Marker } from "../types.js";
 import type { Cgroup } from "./cgroup.js";
 
@@ -18,14 +19,6 @@ export interface TerminateCgroupOptions {
   readonly exceptMarker?: Marker;
   /** Counts the processes signalled (kill path `cgroup`). */
   readonly tally?: KillTally;
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // Gone meanwhile.
-  }
 }
 
 /**
@@ -48,9 +41,9 @@ export async function terminateCgroup(cgroup: Cgroup, options: TerminateCgroupOp
   if (targets.size === 0) return;
   options.tally?.claim("cgroup", targets.keys());
   for (const pid of targets.keys()) {
-    signal(pid, "SIGTERM");
+    signalPid(pid, "SIGTERM");
     // A stopped process cannot act on TERM until it is continued.
-    signal(pid, "SIGCONT");
+    signalPid(pid, "SIGCONT");
   }
   const gone = () => [...targets].every(([pid, identity]) => processIdentity(pid) !== identity);
   await pollUntil(gone, options.graceMs ?? DEFAULT_GRACE_MS);

@@ -2,6 +2,7 @@ import { DEFAULT_GRACE_MS } from "../group/terminate.js";
 import type { KillTally } from "../kill-tally.js";
 import { pollUntil } from "../os/poll.js";
 import { readStat } from "../os/proc.js";
+import { signalPid } from "../os/signal.js";
 import type { Marker } from "../types.js";
 import { markedPids, processIdentity } from "./marker.js";
 
@@ -12,14 +13,6 @@ export interface TerminateMarkedOptions {
   readonly exceptGroups?: ReadonlySet<number>;
   /** Counts the processes signalled (kill path `marker`). */
   readonly tally?: KillTally;
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // Gone meanwhile.
-  }
 }
 
 /**
@@ -42,14 +35,14 @@ export async function terminateMarked(marker: Marker, options: TerminateMarkedOp
   if (targets.size === 0) return;
   options.tally?.claim("marker", targets.keys());
   for (const pid of targets.keys()) {
-    signal(pid, "SIGTERM");
+    signalPid(pid, "SIGTERM");
     // A stopped process cannot act on TERM until it is continued.
-    signal(pid, "SIGCONT");
+    signalPid(pid, "SIGCONT");
   }
   const alive = () => [...targets].filter(([pid, identity]) => processIdentity(pid) === identity);
   if (await pollUntil(() => alive().length === 0, graceMs)) return;
   for (let round = 0; round < 4; round++) {
-    for (const [pid] of alive()) signal(pid, "SIGKILL");
+    for (const [pid] of alive()) signalPid(pid, "SIGKILL");
     if (await pollUntil(() => alive().length === 0, 500)) return;
   }
 }
