@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { ContainmentKind } from "@boris-mcp/session";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
-import { createBearerCheck } from "./auth.js";
-import { discardRest, readJsonBody } from "./body.js";
+import { createBearerCheck } from "./http/auth.js";
+import { discardRest, readJsonBody } from "./http/body.js";
 import {
   answerPreflight,
   isLoopbackAddress,
@@ -11,11 +11,11 @@ import {
   isOriginAllowed,
   isOwnLoopbackOrigin,
   setCorsHeaders,
-} from "./guards.js";
-import { rpcError, sendJson } from "./http-json.js";
+} from "./http/guards.js";
+import { rpcError, sendJson } from "./http/http-json.js";
+import { isOAuthPath, oauthAnswer } from "./http/oauth.js";
+import { RejectionLog } from "./http/rejection-log.js";
 import { serveMetrics } from "./metrics/endpoint.js";
-import { isOAuthPath, oauthAnswer } from "./oauth.js";
-import { RejectionLog } from "./rejection-log.js";
 import { McpSessions, type SharedConfig } from "./sessions.js";
 
 export interface HttpAppConfig extends SharedConfig {

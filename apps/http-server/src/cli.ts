@@ -21,8 +21,8 @@ import {
 } from "@boris-mcp/session";
 import { createToolConfig, TOOL_NAMES, toolNamesFor } from "@boris-mcp/tools";
 import { createHttpApp, type HttpApp, MCP_PATH } from "./app.js";
-import { isLoopbackAddress } from "./guards.js";
-import { listenErrorMessage } from "./listen-error.js";
+import { isLoopbackAddress } from "./http/guards.js";
+import { listenErrorMessage } from "./http/listen-error.js";
 import { createMetrics, metricsSources } from "./metrics/index.js";
 
 /** `http://HOST:PORT/mcp` with IPv6 hosts in brackets. */

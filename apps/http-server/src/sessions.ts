@@ -7,7 +7,7 @@ import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { CLOSE_REASONS, type CloseReason } from "./close-reason.js";
-import { rpcError } from "./http-json.js";
+import { rpcError } from "./http/http-json.js";
 import { type MetricsRecorder, watchSession } from "./metrics/index.js";
 import { type Exchange, ResumableCalls, requestIdsOf } from "./streams/resumable-calls.js";
 import { serveResumedStream } from "./streams/resumed-stream.js";

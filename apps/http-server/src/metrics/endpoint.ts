@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "@boris-mcp/config";
-import { sendJson } from "../http-json.js";
+import { sendJson } from "../http/http-json.js";
 import type { MetricsRecorder } from "./recorder.js";
 
 /** Answers a scrape (GET or HEAD) with the Prometheus text exposition. */

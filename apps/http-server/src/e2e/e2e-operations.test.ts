@@ -14,7 +14,7 @@ import {
   rawRequest,
   rawSession,
   startServer,
-} from "./test/harness.js";
+} from "../test/harness.js";
 
 interface Health {
   status: string;

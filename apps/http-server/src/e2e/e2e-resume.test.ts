@@ -2,14 +2,14 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isRunning, startTcpProxy, type TcpProxy, textOf, waitUntil } from "@boris-mcp/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, rawRequest, rawSession, startServer } from "./test/harness.js";
+import { type RunningServer, rawRequest, rawSession, startServer } from "../test/harness.js";
 import {
   bashRequest,
   type CountingClient,
   countingClient,
   primedCall,
   resumableSession,
-} from "./test/resumable.js";
+} from "../test/resumable.js";
 
 const portOf = (server: RunningServer) => Number(new URL(server.url).port);
 

@@ -11,7 +11,7 @@ import {
   rawRequest,
   rawSession,
   startServer,
-} from "./test/harness.js";
+} from "../test/harness.js";
 
 /** The session marker every process of a session carries (SPEC §2). */
 async function markerOf(client: Client): Promise<string> {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { bash, clientWithRoots, textOf } from "@boris-mcp/test-support";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { connect, makeWorkdir, startServer } from "./test/harness.js";
+import { connect, makeWorkdir, startServer } from "../test/harness.js";
 
 // The client's workspace folders a, b and c; each server runs in a directory of its own.
 const base = makeWorkdir();

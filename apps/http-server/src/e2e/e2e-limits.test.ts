@@ -1,6 +1,6 @@
 import { waitUntil } from "@boris-mcp/test-support";
 import { describe, expect, it } from "vitest";
-import { connect, health, MCP_HEADERS, rawInitialize, startServer } from "./test/harness.js";
+import { connect, health, MCP_HEADERS, rawInitialize, startServer } from "../test/harness.js";
 
 describe("boris-http limits", () => {
   it("answers 413 for a body over the limit and keeps serving", async () => {

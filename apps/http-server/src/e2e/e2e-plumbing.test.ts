@@ -10,7 +10,7 @@ import {
   type RunningServer,
   rawInitialize,
   startServer,
-} from "./test/harness.js";
+} from "../test/harness.js";
 
 function statusWithHost(base: string, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { MAIN, SERVER_NODE } from "./test/harness.js";
+import { MAIN, SERVER_NODE } from "../test/harness.js";
 
 describe("boris-http option errors", () => {
   const cases: [string[], Record<string, string>, string][] = [

@@ -5,8 +5,8 @@ import { spawnSync } from "node:child_process";
 import { bash, isRunning, textOf, waitUntil } from "@boris-mcp/test-support";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, type RunningServer, rawSession, startServer } from "./test/harness.js";
-import { operationLabels, sampleValue, scrape, scrapeText } from "./test/metrics.js";
+import { connect, type RunningServer, rawSession, startServer } from "../test/harness.js";
+import { operationLabels, sampleValue, scrape, scrapeText } from "../test/metrics.js";
 
 const TOKEN = "metrics-e2e-token";
 const AUTH = { Authorization: `Bearer ${TOKEN}` };

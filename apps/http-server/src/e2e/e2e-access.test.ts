@@ -7,7 +7,7 @@ import {
   type RunningServer,
   rawInitialize,
   startServer,
-} from "./test/harness.js";
+} from "../test/harness.js";
 
 describe("boris-http bearer auth", () => {
   let server: RunningServer;

@@ -20,7 +20,7 @@ import {
 } from "@boris-mcp/test-support";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { connect, MAIN, type RunningServer, SERVER_NODE, startServer } from "./test/harness.js";
+import { connect, MAIN, type RunningServer, SERVER_NODE, startServer } from "../test/harness.js";
 
 const support = openContainment();
 const skipReason =

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bash, waitUntil } from "@boris-mcp/test-support";
 import { afterAll, describe, expect, it } from "vitest";
-import { connect, type RunningServer, startServer } from "./test/harness.js";
+import { connect, type RunningServer, startServer } from "../test/harness.js";
 
 const TOKEN = "prometheus-e2e-token";
 /** How often Prometheus scrapes in this test, s: short, so the test waits little. */
