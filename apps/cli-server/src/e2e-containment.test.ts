@@ -74,12 +74,24 @@ describe("--cgroup off", () => {
 
 // The fallback, on any machine where this test runs as root: `nobody` cannot create cgroups.
 const NOBODY = 65534;
+const AS_NOBODY = [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups"];
+/** Whether `nobody` can run Node and read the built binary (a checkout in a 0700 temp dir cannot). */
+const nobodyReachesBinary = (): boolean =>
+  spawnSync("setpriv", [
+    ...AS_NOBODY,
+    SERVER_NODE,
+    "-e",
+    "require('node:fs').readFileSync(process.argv[1])",
+    MAIN,
+  ]).status === 0;
 const fallbackSkip =
   process.getuid?.() !== 0
     ? "needs root, to start the server as nobody"
     : spawnSync("setpriv", ["--version"]).status !== 0
       ? "setpriv is missing"
-      : undefined;
+      : !nobodyReachesBinary()
+        ? `nobody cannot read ${MAIN} or run ${SERVER_NODE} (a parent folder is private)`
+        : undefined;
 if (fallbackSkip) console.log(`skipping the cgroup fallback e2e test: ${fallbackSkip}`);
 
 describe.skipIf(fallbackSkip !== undefined)("where cgroups cannot be made", () => {
@@ -89,17 +101,7 @@ describe.skipIf(fallbackSkip !== undefined)("where cgroups cannot be made", () =
     let stderr = "";
     const transport = new StdioClientTransport({
       command: "setpriv",
-      args: [
-        `--reuid=${NOBODY}`,
-        `--regid=${NOBODY}`,
-        "--clear-groups",
-        SERVER_NODE,
-        MAIN,
-        "--workdir",
-        workdir,
-        "--log-level",
-        "info",
-      ],
+      args: [...AS_NOBODY, SERVER_NODE, MAIN, "--workdir", workdir, "--log-level", "info"],
       stderr: "pipe",
     });
     transport.stderr?.on("data", (chunk: Buffer) => {
