@@ -51,6 +51,15 @@ export function errorResult(code: ErrorCode, message: string): CallToolResult {
   return { isError: true, content: [{ type: "text", text: `[${code}] ${message}` }] };
 }
 
+const ERROR_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+const CODE_PREFIX = /^\[([A-Z_]+)\] /;
+
+/** The code of an error text as `errorResult` writes it (`[CODE] message`); undefined for any other text. */
+export function errorCodeOf(text: string): ErrorCode | undefined {
+  const code = CODE_PREFIX.exec(text)?.[1];
+  return code !== undefined && ERROR_CODES.has(code) ? (code as ErrorCode) : undefined;
+}
+
 export function textResult(text: string, structuredContent?: Record<string, unknown>): CallToolResult {
   return structuredContent
     ? { content: [{ type: "text", text }], structuredContent }

@@ -1,6 +1,6 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
-import { ErrorCode } from "./errors.js";
+import { errorCodeOf } from "./errors.js";
 
 /**
  * Request methods a client may send an MCP server (protocol 2025-11-25). Anything else is counted
@@ -63,16 +63,13 @@ export interface OperationWatchOptions {
   readonly logger?: OperationLogger;
 }
 
-const ERROR_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
-const CODE_PREFIX = /^\[([A-Z_]+)\] /;
-
 /** The error type of a tools/call result: "" unless `isError`, then its `[CODE]` (see `errorResult`). */
 export function toolErrorType(result: unknown): string {
   const r = result as { isError?: unknown; content?: unknown } | undefined;
   if (r?.isError !== true) return "";
   const first = Array.isArray(r.content) ? (r.content[0] as { text?: unknown } | undefined) : undefined;
-  const code = typeof first?.text === "string" ? CODE_PREFIX.exec(first.text)?.[1] : undefined;
-  return code !== undefined && ERROR_CODES.has(code) ? code : TOOL_ERROR;
+  const code = typeof first?.text === "string" ? errorCodeOf(first.text) : undefined;
+  return code ?? TOOL_ERROR;
 }
 
 interface Pending {
