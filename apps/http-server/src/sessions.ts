@@ -4,13 +4,14 @@ import type { Logger } from "@boris-mcp/config";
 import { Session, type SessionOptions, SessionRegistry } from "@boris-mcp/session";
 import { createSessionServer, type ScopeLogger, type ToolConfig } from "@boris-mcp/tools";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { CLOSE_REASONS, type CloseReason } from "./close-reason.js";
 import { rpcError } from "./http/http-json.js";
 import { type MetricsRecorder, watchSession } from "./metrics/index.js";
 import { type Exchange, ResumableCalls, requestIdsOf } from "./streams/resumable-calls.js";
 import { serveResumedStream } from "./streams/resumed-stream.js";
+import { HttpServerTransport } from "./transport/http-transport.js";
+import { header } from "./transport/request-checks.js";
 
 /** Built once at start-up and shared, read-only, by every session. */
 export interface SharedConfig {
@@ -44,7 +45,7 @@ export interface SharedConfig {
 interface Entry {
   readonly session: Session;
   readonly server: Server;
-  readonly transport: StreamableHTTPServerTransport;
+  readonly transport: HttpServerTransport;
   /** Resumable streams and their event store; none with a resume window of 0. */
   readonly calls: ResumableCalls | undefined;
   id: string | undefined;
@@ -147,7 +148,7 @@ export class McpSessions {
       session,
       server,
       calls,
-      transport: new StreamableHTTPServerTransport({
+      transport: new HttpServerTransport({
         sessionIdGenerator: () => newSessionId(config.instanceId),
         keepAliveMs: config.keepAliveMs,
         ...(calls ? { eventStore: calls.store, retryInterval: RESUME_RETRY_MS } : {}),
@@ -284,7 +285,7 @@ export class McpSessions {
 
 /** Hands the session's protocol server a `notifications/cancelled` for each of `requestIds`. */
 function cancelRequests(
-  transport: StreamableHTTPServerTransport,
+  transport: HttpServerTransport,
   requestIds: readonly RequestId[],
   reason: string,
 ): void {
@@ -295,9 +296,4 @@ function cancelRequests(
       params: { requestId, reason },
     });
   }
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,6 +1,7 @@
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { eventId, parseEventId, SessionEventStore, STANDALONE_STREAM } from "./event-store.js";
+import { STANDALONE_STREAM } from "../transport/http-transport.js";
+import { eventId, parseEventId, SessionEventStore } from "./event-store.js";
 
 const PRIMING = {} as JSONRPCMessage;
 const progress = (n: number): JSONRPCMessage => ({

@@ -1,13 +1,7 @@
 import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import {
-  isJSONRPCErrorResponse,
-  isJSONRPCResultResponse,
-  type JSONRPCMessage,
-  type RequestId,
-} from "@modelcontextprotocol/sdk/types.js";
-
-/** The transport's name for the standalone GET stream (server-initiated messages). */
-export const STANDALONE_STREAM = "_GET_stream";
+import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
+import { STANDALONE_STREAM } from "../transport/http-transport.js";
+import { isJSONRPCResponse } from "../transport/jsonrpc.js";
 
 /** Per session: the events kept for replay at most, and their JSON size at most. */
 export const EVENT_STORE_LIMITS = { events: 1000, bytes: 4 * 1024 * 1024 } as const;
@@ -67,7 +61,7 @@ function isPriming(message: JSONRPCMessage): boolean {
 }
 
 function isResponse(message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } {
-  return isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
+  return isJSONRPCResponse(message) && message.id !== undefined;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { isJSONRPCRequest, type RequestId } from "@modelcontextprotocol/sdk/types.js";
-import { parseEventId, SessionEventStore, STANDALONE_STREAM } from "./event-store.js";
+import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
+import { STANDALONE_STREAM } from "../transport/http-transport.js";
+import { isJSONRPCRequest } from "../transport/jsonrpc.js";
+import { parseEventId, SessionEventStore } from "./event-store.js";
 
 /** One HTTP exchange that carries calls: a POST with requests, or a GET that resumes their stream. */
 export interface Exchange {

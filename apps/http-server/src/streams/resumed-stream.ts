@@ -1,13 +1,6 @@
 import type { ServerResponse } from "node:http";
+import { isWritable, keepAlive, messageEvent, primingEvent, sseHeaders } from "../transport/sse.js";
 import { parseEventId, type SessionEventStore, type StoredEvent } from "./event-store.js";
-
-/** The headers the SDK transport gives its SSE streams (X-Accel-Buffering: no keeps nginx from buffering). */
-const SSE_HEADERS = {
-  "Content-Type": "text/event-stream",
-  "Cache-Control": "no-cache, no-transform",
-  Connection: "keep-alive",
-  "X-Accel-Buffering": "no",
-} as const;
 
 export interface ResumedStreamOptions {
   readonly sessionId: string;
@@ -33,16 +26,15 @@ export function serveResumedStream(
   options: ResumedStreamOptions,
 ): void {
   const streamId = parseEventId(lastEventId)?.streamId;
-  const open = () => !res.writableEnded && !res.destroyed;
   const write = (event: StoredEvent) => {
-    if (open()) res.write(`event: message\nid: ${event.id}\ndata: ${JSON.stringify(event.message)}\n\n`);
+    if (isWritable(res)) res.write(messageEvent(event.message, event.id));
   };
   const end = () => {
-    if (open()) res.end();
+    if (isWritable(res)) res.end();
   };
 
-  res.writeHead(200, { ...SSE_HEADERS, "mcp-session-id": options.sessionId });
-  res.write(`id: ${lastEventId}\nretry: ${options.retryMs}\ndata: \n\n`);
+  res.writeHead(200, sseHeaders(options.sessionId));
+  res.write(primingEvent(lastEventId, options.retryMs));
   for (const event of store.eventsAfter(lastEventId)) write(event);
   if (streamId === undefined || store.isAnswered(streamId)) {
     end();
@@ -56,15 +48,6 @@ export function serveResumedStream(
     },
     forgotten: end,
   });
-  const keepAlive =
-    options.keepAliveMs > 0
-      ? setInterval(() => {
-          if (open()) res.write(": keepalive\n\n");
-        }, options.keepAliveMs)
-      : undefined;
-  keepAlive?.unref();
-  res.once("close", () => {
-    unsubscribe();
-    clearInterval(keepAlive);
-  });
+  keepAlive(res, options.keepAliveMs);
+  res.once("close", unsubscribe);
 }

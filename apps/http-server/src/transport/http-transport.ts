@@ -1,0 +1,383 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type {
+  InitializeRequest,
+  JSONRPCMessage,
+  MessageExtraInfo,
+  RequestId,
+  RequestInfo,
+} from "@modelcontextprotocol/sdk/types.js";
+import { rpcError } from "../http/http-json.js";
+import {
+  DEFAULT_NEGOTIATED_PROTOCOL_VERSION,
+  isInitializeRequest,
+  isJSONRPCMessage,
+  isJSONRPCRequest,
+  PRIMING_PROTOCOL_VERSION,
+} from "./jsonrpc.js";
+import {
+  checkGetHeaders,
+  checkPostHeaders,
+  checkProtocolVersion,
+  checkSession,
+  header,
+  MAX_BATCH_SIZE,
+  type Refusal,
+} from "./request-checks.js";
+import { isWritable, keepAlive, messageEvent, primingEvent, sseHeaders } from "./sse.js";
+
+/** The stream id of the standalone GET stream (server-initiated messages), in the event store too. */
+export const STANDALONE_STREAM = "_GET_stream";
+
+export interface HttpServerTransportOptions {
+  /** Names the session at its `initialize`. */
+  readonly sessionIdGenerator: () => string;
+  /** The session got its id (its `initialize` is being answered). */
+  readonly onsessioninitialized?: (sessionId: string) => void | Promise<void>;
+  /** The client ended the session with DELETE. */
+  readonly onsessionclosed?: (sessionId: string) => void | Promise<void>;
+  /** Keeps the events of resumable streams (streams of protocol 2025-11-25 on get a priming event). */
+  readonly eventStore?: EventStore;
+  /** The SSE `retry` hint of priming events, ms. */
+  readonly retryInterval?: number;
+  /** Interval of keep-alive comments on every open SSE stream, ms; 0 = none. */
+  readonly keepAliveMs: number;
+}
+
+/** An SSE response that is open now. */
+interface OpenStream {
+  readonly res: ServerResponse;
+  /** Event ids this connection already got from a replay: not to be written twice. */
+  readonly replayed: ReadonlySet<string> | undefined;
+  /** Ends the response (if still open) and forgets it. */
+  close(): void;
+}
+
+/** The requests one POST stream carries, and which of them have their response. */
+interface StreamCalls {
+  readonly requestIds: readonly RequestId[];
+  readonly answered: Set<RequestId>;
+}
+
+type Extra = MessageExtraInfo;
+
+/**
+ * The MCP streamable HTTP transport of one session, working on node:http's request and response:
+ * no Web `Request`/`Response` translation, no schema library (the `Transport` of the MCP SDK, which
+ * the protocol server is connected to). POST answers with an SSE stream per request batch (202 for
+ * notifications and responses), GET opens the standalone stream or replays it from `Last-Event-ID`,
+ * DELETE ends the session. The request body is read and parsed by the caller.
+ */
+export class HttpServerTransport implements Transport {
+  sessionId: string | undefined;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: Extra) => void;
+
+  private started = false;
+  private initialized = false;
+  private closed = false;
+  /** Stream id → its open response. */
+  private readonly streams = new Map<string, OpenStream>();
+  /** Stream id → the requests it answers, while some are unanswered. */
+  private readonly calls = new Map<string, StreamCalls>();
+  /** Request id → the stream that carries its answer. */
+  private readonly requestStreams = new Map<RequestId, string>();
+  /** Streams whose client holds an event id, so a reconnect can fetch what a dropped one missed. */
+  private readonly resumable = new Set<string>();
+
+  constructor(private readonly options: HttpServerTransportOptions) {}
+
+  async start(): Promise<void> {
+    if (this.started) throw new Error("Transport already started");
+    this.started = true;
+  }
+
+  /** Serves one HTTP request of this session; `parsedBody` is the POST body, already parsed. */
+  async handleRequest(req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<void> {
+    if (this.closed) return this.refuse(res, { status: 404, code: -32001, message: "Session not found" });
+    switch (req.method) {
+      case "POST":
+        return this.handlePost(req, res, parsedBody);
+      case "GET":
+        return this.handleGet(req, res);
+      case "DELETE":
+        return this.handleDelete(req, res);
+      default:
+        return this.refuse(
+          res,
+          { status: 405, code: -32000, message: "Method not allowed." },
+          {
+            Allow: "GET, POST, DELETE",
+          },
+        );
+    }
+  }
+
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    // The protocol layer sends well-formed messages: a member test tells a response apart.
+    const isResponse = "result" in message || "error" in message;
+    const requestId = isResponse ? (message as { id?: RequestId }).id : options?.relatedRequestId;
+    const store = this.options.eventStore;
+    if (requestId === undefined) {
+      if (isResponse) {
+        throw new Error(
+          "Cannot send a response on a standalone SSE stream unless resuming a previous client request",
+        );
+      }
+      // Stored even with no stream open, for a replay when the client reconnects.
+      const eventId = store ? await store.storeEvent(STANDALONE_STREAM, message) : undefined;
+      const stream = this.streams.get(STANDALONE_STREAM);
+      if (stream && isWritable(stream.res) && (eventId === undefined || !stream.replayed?.has(eventId))) {
+        stream.res.write(messageEvent(message, eventId));
+      }
+      return;
+    }
+
+    const streamId = this.requestStreams.get(requestId);
+    if (streamId === undefined)
+      throw new Error(`No connection established for request ID: ${String(requestId)}`);
+    // Stored even when the stream dropped: a reconnect replays it.
+    const eventId = store ? await store.storeEvent(streamId, message) : undefined;
+    const stream = this.streams.get(streamId); // after the await: a resume may have replaced it
+    const calls = this.calls.get(streamId);
+    let complete = false;
+    if (isResponse && calls) {
+      calls.answered.add(requestId);
+      complete = calls.requestIds.every((id) => calls.answered.has(id));
+    }
+    if (stream && isWritable(stream.res) && (eventId === undefined || !stream.replayed?.has(eventId))) {
+      const event = messageEvent(message, eventId);
+      // The last answer goes out with the end of the stream: one write.
+      if (complete) stream.res.end(event);
+      else stream.res.write(event);
+      if (eventId !== undefined) this.resumable.add(streamId);
+    }
+    if (!complete || !calls) return;
+
+    const wasResumable = this.resumable.has(streamId);
+    this.release(streamId, calls);
+    if (stream) return stream.close();
+    // The stream went away before its answer: a resumable one replays it from the store.
+    if (this.closed || (store && wasResumable)) return;
+    throw new Error(`No connection established for request ID: ${String(requestId)}`);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stream of [...this.streams.values()]) stream.close();
+    this.streams.clear();
+    this.calls.clear();
+    this.requestStreams.clear();
+    this.resumable.clear();
+    this.onclose?.();
+  }
+
+  /** Ends the SSE stream carrying `requestId` (the client resumes it with `Last-Event-ID`). */
+  closeSSEStream(requestId: RequestId): void {
+    const streamId = this.requestStreams.get(requestId);
+    if (streamId !== undefined) this.streams.get(streamId)?.close();
+  }
+
+  closeStandaloneSSEStream(): void {
+    this.streams.get(STANDALONE_STREAM)?.close();
+  }
+
+  private async handlePost(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const headersRefused = checkPostHeaders(req);
+    if (headersRefused) return this.refuse(res, headersRefused);
+    if (Array.isArray(body) && body.length > MAX_BATCH_SIZE) {
+      const message = `Invalid Request: Batch must not exceed ${MAX_BATCH_SIZE} messages`;
+      return this.refuse(res, { status: 400, code: -32600, message });
+    }
+    const messages: unknown[] = Array.isArray(body) ? body : [body];
+    if (!messages.every(isJSONRPCMessage)) {
+      return this.refuse(res, {
+        status: 400,
+        code: -32700,
+        message: "Parse error: Invalid JSON-RPC message",
+      });
+    }
+    const initialize = messages.find((m) => isInitializeRequest(m)) as InitializeRequest | undefined;
+    if (initialize) {
+      if (this.initialized) {
+        return this.refuse(res, {
+          status: 400,
+          code: -32600,
+          message: "Invalid Request: Server already initialized",
+        });
+      }
+      if (messages.length > 1) {
+        const message = "Invalid Request: Only one initialization request is allowed";
+        return this.refuse(res, { status: 400, code: -32600, message });
+      }
+      this.sessionId = this.options.sessionIdGenerator();
+      this.initialized = true;
+      await this.options.onsessioninitialized?.(this.sessionId);
+    } else {
+      const refused = checkSession(req, this.sessionId, this.initialized) ?? checkProtocolVersion(req);
+      if (refused) return this.refuse(res, refused);
+    }
+    // close() may have run while the session was being registered.
+    if (this.closed) return this.refuse(res, { status: 404, code: -32001, message: "Session not found" });
+
+    const extra: Extra = { authInfo: authInfoOf(req), requestInfo: requestInfoOf(req) };
+    const requestIds = messages.filter(isJSONRPCRequest).map((m) => m.id);
+    if (requestIds.length === 0) {
+      for (const message of messages) this.onmessage?.(message, extra);
+      res.writeHead(202).end();
+      return;
+    }
+
+    const version = initialize
+      ? initialize.params.protocolVersion
+      : (header(req, "mcp-protocol-version") ?? DEFAULT_NEGOTIATED_PROTOCOL_VERSION);
+    const store = this.options.eventStore;
+    // Clients before 2025-11-25 cannot read the priming event's empty data: their streams do not resume.
+    const resumable = store !== undefined && version >= PRIMING_PROTOCOL_VERSION;
+    const streamId = randomUUID();
+    let priming: string | undefined;
+    if (resumable) {
+      try {
+        priming = primingEvent(
+          await store.storeEvent(streamId, {} as JSONRPCMessage),
+          this.options.retryInterval,
+        );
+      } catch (err) {
+        this.onerror?.(err as Error);
+        return rpcError(res, 400, -32700, "Parse error", {});
+      }
+      if (this.closed) return this.refuse(res, { status: 404, code: -32001, message: "Session not found" });
+    }
+
+    res.writeHead(200, sseHeaders(this.sessionId));
+    if (priming !== undefined) {
+      res.write(priming);
+      this.resumable.add(streamId);
+    } else {
+      res.flushHeaders();
+    }
+    this.open(streamId, res, undefined);
+    this.calls.set(streamId, { requestIds, answered: new Set() });
+    for (const id of requestIds) this.requestStreams.set(id, streamId);
+    for (const message of messages) {
+      const closers: Extra =
+        resumable && isJSONRPCRequest(message)
+          ? {
+              closeSSEStream: () => this.closeSSEStream(message.id),
+              closeStandaloneSSEStream: () => this.closeStandaloneSSEStream(),
+            }
+          : {};
+      this.onmessage?.(message, { ...extra, ...closers });
+    }
+  }
+
+  private async handleGet(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refused =
+      checkGetHeaders(req) ??
+      checkSession(req, this.sessionId, this.initialized) ??
+      checkProtocolVersion(req);
+    if (refused) return this.refuse(res, refused);
+    const lastEventId = header(req, "last-event-id");
+    if (this.options.eventStore && lastEventId) return this.replay(res, this.options.eventStore, lastEventId);
+    if (this.streams.has(STANDALONE_STREAM)) {
+      const message = "Conflict: Only one SSE stream is allowed per session";
+      return this.refuse(res, { status: 409, code: -32000, message });
+    }
+    res.writeHead(200, sseHeaders(this.sessionId));
+    res.flushHeaders();
+    this.open(STANDALONE_STREAM, res, undefined);
+  }
+
+  /** A reconnect: what the stream of `lastEventId` got since, then what follows on it. */
+  private async replay(res: ServerResponse, store: EventStore, lastEventId: string): Promise<void> {
+    const replayed = new Set<string>();
+    let events = "";
+    let streamId: string;
+    try {
+      streamId = await store.replayEventsAfter(lastEventId, {
+        send: async (eventId, message) => {
+          events += messageEvent(message, eventId);
+          replayed.add(eventId);
+        },
+      });
+    } catch (err) {
+      this.onerror?.(err as Error);
+      return this.refuse(res, { status: 500, code: -32000, message: "Error replaying events" });
+    }
+    if (this.closed || !isWritable(res)) {
+      return this.refuse(res, { status: 404, code: -32001, message: "Session not found" });
+    }
+    this.streams.get(streamId)?.close(); // a reconnect replaces the stream's previous connection
+    res.writeHead(200, sseHeaders(this.sessionId));
+    if (events !== "") res.write(events);
+    else res.flushHeaders();
+    this.open(streamId, res, replayed);
+    this.resumable.add(streamId); // the resume itself proves the client holds a cursor
+  }
+
+  private async handleDelete(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refused = checkSession(req, this.sessionId, this.initialized) ?? checkProtocolVersion(req);
+    if (refused) return this.refuse(res, refused);
+    try {
+      await this.options.onsessionclosed?.(this.sessionId!);
+      res.writeHead(200).end();
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Registers an SSE response as the open connection of `streamId`, with its keep-alive. */
+  private open(streamId: string, res: ServerResponse, replayed: ReadonlySet<string> | undefined): void {
+    const stopKeepAlive = keepAlive(res, this.options.keepAliveMs);
+    const stream: OpenStream = {
+      res,
+      replayed,
+      close: () => {
+        stopKeepAlive();
+        forget();
+        if (isWritable(res)) res.end();
+      },
+    };
+    // Only this connection's own registration: a resume may already have replaced it.
+    const forget = () => {
+      if (this.streams.get(streamId) === stream) this.streams.delete(streamId);
+    };
+    this.streams.set(streamId, stream);
+    res.once("close", forget);
+  }
+
+  /** Drops the bookkeeping of a stream whose every request has its answer. */
+  private release(streamId: string, calls: StreamCalls): void {
+    this.calls.delete(streamId);
+    for (const id of calls.requestIds) {
+      if (this.requestStreams.get(id) === streamId) this.requestStreams.delete(id);
+    }
+    this.resumable.delete(streamId);
+  }
+
+  private refuse(res: ServerResponse, refusal: Refusal, headers?: Record<string, string>): void {
+    this.onerror?.(new Error(refusal.message));
+    rpcError(res, refusal.status, refusal.code, refusal.message, headers);
+  }
+}
+
+function authInfoOf(req: IncomingMessage): AuthInfo | undefined {
+  return (req as IncomingMessage & { auth?: AuthInfo }).auth;
+}
+
+/** The request's headers and, built only when asked for, its URL. */
+function requestInfoOf(req: IncomingMessage): RequestInfo {
+  let url: URL | undefined;
+  return {
+    headers: req.headers,
+    get url() {
+      url ??= new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+      return url;
+    },
+  };
+}
