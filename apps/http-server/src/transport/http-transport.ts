@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type {
@@ -8,7 +7,6 @@ import type {
   JSONRPCMessage,
   MessageExtraInfo,
   RequestId,
-  RequestInfo,
 } from "@modelcontextprotocol/sdk/types.js";
 import { rpcError } from "../http/http-json.js";
 import {
@@ -18,7 +16,9 @@ import {
   isJSONRPCRequest,
   PRIMING_PROTOCOL_VERSION,
 } from "./jsonrpc.js";
+import { OpenStreams } from "./open-streams.js";
 import {
+  authInfoOf,
   checkGetHeaders,
   checkPostHeaders,
   checkProtocolVersion,
@@ -26,8 +26,9 @@ import {
   header,
   MAX_BATCH_SIZE,
   type Refusal,
+  requestInfoOf,
 } from "./request-checks.js";
-import { isWritable, keepAlive, messageEvent, primingEvent, sseHeaders } from "./sse.js";
+import { isWritable, messageEvent, primingEvent, sseHeaders } from "./sse.js";
 
 /** The stream id of the standalone GET stream (server-initiated messages), in the event store too. */
 export const STANDALONE_STREAM = "_GET_stream";
@@ -45,21 +46,6 @@ export interface HttpServerTransportOptions {
   readonly retryInterval?: number;
   /** Interval of keep-alive comments on every open SSE stream, ms; 0 = none. */
   readonly keepAliveMs: number;
-}
-
-/** An SSE response that is open now. */
-interface OpenStream {
-  readonly res: ServerResponse;
-  /** Event ids this connection already got from a replay: not to be written twice. */
-  readonly replayed: ReadonlySet<string> | undefined;
-  /** Ends the response (if still open) and forgets it. */
-  close(): void;
-}
-
-/** The requests one POST stream carries, and which of them have their response. */
-interface StreamCalls {
-  readonly requestIds: readonly RequestId[];
-  readonly answered: Set<RequestId>;
 }
 
 type Extra = MessageExtraInfo;
@@ -80,16 +66,11 @@ export class HttpServerTransport implements Transport {
   private started = false;
   private initialized = false;
   private closed = false;
-  /** Stream id → its open response. */
-  private readonly streams = new Map<string, OpenStream>();
-  /** Stream id → the requests it answers, while some are unanswered. */
-  private readonly calls = new Map<string, StreamCalls>();
-  /** Request id → the stream that carries its answer. */
-  private readonly requestStreams = new Map<RequestId, string>();
-  /** Streams whose client holds an event id, so a reconnect can fetch what a dropped one missed. */
-  private readonly resumable = new Set<string>();
+  private readonly streams: OpenStreams;
 
-  constructor(private readonly options: HttpServerTransportOptions) {}
+  constructor(private readonly options: HttpServerTransportOptions) {
+    this.streams = new OpenStreams(options.keepAliveMs);
+  }
 
   async start(): Promise<void> {
     if (this.started) throw new Error("Transport already started");
@@ -137,29 +118,24 @@ export class HttpServerTransport implements Transport {
       return;
     }
 
-    const streamId = this.requestStreams.get(requestId);
+    const streamId = this.streams.streamOf(requestId);
     if (streamId === undefined)
       throw new Error(`No connection established for request ID: ${String(requestId)}`);
     // Stored even when the stream dropped: a reconnect replays it.
     const eventId = store ? await store.storeEvent(streamId, message) : undefined;
     const stream = this.streams.get(streamId); // after the await: a resume may have replaced it
-    const calls = this.calls.get(streamId);
-    let complete = false;
-    if (isResponse && calls) {
-      calls.answered.add(requestId);
-      complete = calls.requestIds.every((id) => calls.answered.has(id));
-    }
+    const complete = isResponse && this.streams.answer(streamId, requestId);
     if (stream && isWritable(stream.res) && (eventId === undefined || !stream.replayed?.has(eventId))) {
       const event = messageEvent(message, eventId);
       // The last answer goes out with the end of the stream: one write.
       if (complete) stream.res.end(event);
       else stream.res.write(event);
-      if (eventId !== undefined) this.resumable.add(streamId);
+      if (eventId !== undefined) this.streams.markResumable(streamId);
     }
-    if (!complete || !calls) return;
+    if (!complete) return;
 
-    const wasResumable = this.resumable.has(streamId);
-    this.release(streamId, calls);
+    const wasResumable = this.streams.isResumable(streamId);
+    this.streams.release(streamId);
     if (stream) return stream.close();
     // The stream went away before its answer: a resumable one replays it from the store.
     if (this.closed || (store && wasResumable)) return;
@@ -169,17 +145,13 @@ export class HttpServerTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const stream of [...this.streams.values()]) stream.close();
-    this.streams.clear();
-    this.calls.clear();
-    this.requestStreams.clear();
-    this.resumable.clear();
+    this.streams.closeAll();
     this.onclose?.();
   }
 
   /** Ends the SSE stream carrying `requestId` (the client resumes it with `Last-Event-ID`). */
   closeSSEStream(requestId: RequestId): void {
-    const streamId = this.requestStreams.get(requestId);
+    const streamId = this.streams.streamOf(requestId);
     if (streamId !== undefined) this.streams.get(streamId)?.close();
   }
 
@@ -257,13 +229,12 @@ export class HttpServerTransport implements Transport {
     res.writeHead(200, sseHeaders(this.sessionId));
     if (priming !== undefined) {
       res.write(priming);
-      this.resumable.add(streamId);
+      this.streams.markResumable(streamId);
     } else {
       res.flushHeaders();
     }
-    this.open(streamId, res, undefined);
-    this.calls.set(streamId, { requestIds, answered: new Set() });
-    for (const id of requestIds) this.requestStreams.set(id, streamId);
+    this.streams.open(streamId, res);
+    this.streams.carry(streamId, requestIds);
     for (const message of messages) {
       const closers: Extra =
         resumable && isJSONRPCRequest(message)
@@ -284,13 +255,13 @@ export class HttpServerTransport implements Transport {
     if (refused) return this.refuse(res, refused);
     const lastEventId = header(req, "last-event-id");
     if (this.options.eventStore && lastEventId) return this.replay(res, this.options.eventStore, lastEventId);
-    if (this.streams.has(STANDALONE_STREAM)) {
+    if (this.streams.get(STANDALONE_STREAM)) {
       const message = "Conflict: Only one SSE stream is allowed per session";
       return this.refuse(res, { status: 409, code: -32000, message });
     }
     res.writeHead(200, sseHeaders(this.sessionId));
     res.flushHeaders();
-    this.open(STANDALONE_STREAM, res, undefined);
+    this.streams.open(STANDALONE_STREAM, res);
   }
 
   /** A reconnect: what the stream of `lastEventId` got since, then what follows on it. */
@@ -316,8 +287,8 @@ export class HttpServerTransport implements Transport {
     res.writeHead(200, sseHeaders(this.sessionId));
     if (events !== "") res.write(events);
     else res.flushHeaders();
-    this.open(streamId, res, replayed);
-    this.resumable.add(streamId); // the resume itself proves the client holds a cursor
+    this.streams.open(streamId, res, replayed);
+    this.streams.markResumable(streamId); // the resume itself proves the client holds a cursor
   }
 
   private async handleDelete(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -331,53 +302,8 @@ export class HttpServerTransport implements Transport {
     }
   }
 
-  /** Registers an SSE response as the open connection of `streamId`, with its keep-alive. */
-  private open(streamId: string, res: ServerResponse, replayed: ReadonlySet<string> | undefined): void {
-    const stopKeepAlive = keepAlive(res, this.options.keepAliveMs);
-    const stream: OpenStream = {
-      res,
-      replayed,
-      close: () => {
-        stopKeepAlive();
-        forget();
-        if (isWritable(res)) res.end();
-      },
-    };
-    // Only this connection's own registration: a resume may already have replaced it.
-    const forget = () => {
-      if (this.streams.get(streamId) === stream) this.streams.delete(streamId);
-    };
-    this.streams.set(streamId, stream);
-    res.once("close", forget);
-  }
-
-  /** Drops the bookkeeping of a stream whose every request has its answer. */
-  private release(streamId: string, calls: StreamCalls): void {
-    this.calls.delete(streamId);
-    for (const id of calls.requestIds) {
-      if (this.requestStreams.get(id) === streamId) this.requestStreams.delete(id);
-    }
-    this.resumable.delete(streamId);
-  }
-
   private refuse(res: ServerResponse, refusal: Refusal, headers?: Record<string, string>): void {
     this.onerror?.(new Error(refusal.message));
     rpcError(res, refusal.status, refusal.code, refusal.message, headers);
   }
-}
-
-function authInfoOf(req: IncomingMessage): AuthInfo | undefined {
-  return (req as IncomingMessage & { auth?: AuthInfo }).auth;
-}
-
-/** The request's headers and, built only when asked for, its URL. */
-function requestInfoOf(req: IncomingMessage): RequestInfo {
-  let url: URL | undefined;
-  return {
-    headers: req.headers,
-    get url() {
-      url ??= new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
-      return url;
-    },
-  };
 }

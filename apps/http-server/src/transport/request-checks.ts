@@ -1,4 +1,6 @@
 import type { IncomingMessage } from "node:http";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import type { RequestInfo } from "@modelcontextprotocol/sdk/types.js";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "./jsonrpc.js";
 
 /** A request the transport refuses: the HTTP status, the JSON-RPC error code and the message. */
@@ -77,4 +79,21 @@ export function checkSession(
   }
   if (given !== sessionId) return { status: 404, code: -32001, message: "Session not found" };
   return undefined;
+}
+
+/** What an authentication middleware put on the request (none in boris-http: the bearer check is its own). */
+export function authInfoOf(req: IncomingMessage): AuthInfo | undefined {
+  return (req as IncomingMessage & { auth?: AuthInfo }).auth;
+}
+
+/** The request's headers and, built only when asked for, its URL. */
+export function requestInfoOf(req: IncomingMessage): RequestInfo {
+  let url: URL | undefined;
+  return {
+    headers: req.headers,
+    get url() {
+      url ??= new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+      return url;
+    },
+  };
 }
