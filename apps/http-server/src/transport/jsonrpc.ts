@@ -46,13 +46,20 @@ function onlyMembers(value: Fields, allowed: readonly string[]): boolean {
   return true;
 }
 
-/** `params` of a request or notification: absent, or an object whose `_meta.progressToken` is an id. */
-function isParams(value: unknown): boolean {
-  if (value === undefined) return true;
-  if (!isObject(value)) return false;
-  const meta = value._meta;
+const RELATED_TASK = "io.modelcontextprotocol/related-task";
+
+/** `_meta` of params and results: absent, or an object with a well-typed progress token and task. */
+function isMeta(meta: unknown): boolean {
   if (meta === undefined) return true;
-  return isObject(meta) && (meta.progressToken === undefined || isRequestId(meta.progressToken));
+  if (!isObject(meta)) return false;
+  if (meta.progressToken !== undefined && !isRequestId(meta.progressToken)) return false;
+  const task = meta[RELATED_TASK];
+  return task === undefined || (isObject(task) && typeof task.taskId === "string");
+}
+
+/** `params` of a request or notification: absent, or an object with a valid `_meta`. */
+function isParams(value: unknown): boolean {
+  return value === undefined || (isObject(value) && isMeta(value._meta));
 }
 
 const REQUEST_MEMBERS = ["jsonrpc", "id", "method", "params"] as const;
@@ -87,6 +94,7 @@ export function isJSONRPCResultResponse(value: unknown): value is JSONRPCResultR
     value.jsonrpc === "2.0" &&
     isRequestId(value.id) &&
     isObject(value.result) &&
+    isMeta(value.result._meta) &&
     onlyMembers(value, RESULT_MEMBERS)
   );
 }
@@ -115,6 +123,7 @@ export function isJSONRPCMessage(value: unknown): value is JSONRPCMessage {
 /** An `initialize` request: its params name the protocol version, the capabilities and the client. */
 export function isInitializeRequest(value: unknown): value is InitializeRequest {
   if (!isObject(value) || value.method !== "initialize" || !isObject(value.params)) return false;
+  if (!isMeta(value.params._meta)) return false;
   const { protocolVersion, capabilities, clientInfo } = value.params;
   return (
     typeof protocolVersion === "string" &&
