@@ -15,9 +15,9 @@ export interface ResumedStreamOptions {
  * the client's cursor, replays what it missed, forwards the stream's next events as they are
  * stored, and ends the stream with its answer.
  *
- * Served here rather than by the SDK transport's replay, which primes nothing (the SDK client keeps
- * a cursor per connection, so a second cut before the next event would reconnect without one and
- * lose the call) and leaves the stream of an answered call open for good.
+ * Served here rather than by the transport's replay (which serves the standalone stream's cursor):
+ * that one primes nothing, and the SDK client keeps a cursor per connection, so a second cut before
+ * the next event would reconnect without one and lose the call.
  */
 export function serveResumedStream(
   res: ServerResponse,
