@@ -238,8 +238,9 @@ export class McpSessions {
         keepAliveMs,
       });
     }
-    const handle = () => entry.transport.handleRequest(req, res, body);
-    await (calls && exchange ? calls.run(exchange, handle) : handle());
+    const hooks =
+      calls && exchange ? { primed: (streamId: string) => calls.primed(exchange, streamId) } : undefined;
+    await entry.transport.handleRequest(req, res, body, hooks);
   }
 
   /** Arms the timer that closes a session with nothing in flight: the orphan or the idle timeout. */

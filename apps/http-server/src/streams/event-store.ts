@@ -14,8 +14,6 @@ export interface StoredEvent {
 export interface EventStoreOptions {
   /** How long the events of a stream whose answer is complete are kept for a client to fetch them, ms. */
   readonly retentionMs: number;
-  /** A resumable stream began: the transport stored its priming event. */
-  readonly onPrimed?: (streamId: string) => void;
   /** Every request of a resumable stream has its response stored. */
   readonly onAnswered?: (streamId: string) => void;
   readonly limits?: { readonly events: number; readonly bytes: number };
@@ -104,7 +102,6 @@ export class SessionEventStore implements EventStore {
         expiry: undefined,
         listeners: new Set(),
       });
-      this.options.onPrimed?.(streamId);
       return id;
     }
     const state = this.streams.get(streamId);

@@ -21,7 +21,8 @@ afterEach(() => {
 /** A POST of `id` whose handling primes stream `streamId`, as the transport does; returns its exchange and cursor. */
 async function primedPost(id: number, streamId: string): Promise<{ exchange: Exchange; cursor: string }> {
   const exchange = calls.post(call(id));
-  const cursor = await calls.run(exchange, () => calls.store.storeEvent(streamId, PRIMING));
+  const cursor = await calls.store.storeEvent(streamId, PRIMING);
+  calls.primed(exchange, streamId);
   return { exchange, cursor };
 }
 
@@ -36,13 +37,14 @@ describe("requestIdsOf", () => {
 });
 
 describe("ResumableCalls", () => {
-  it("ties a primed stream to the POST whose handling primed it", async () => {
+  it("ties a primed stream to the POST it was primed for, which it answers", async () => {
     const { exchange } = await primedPost(7, "s");
     expect(exchange.streamId).toBe("s");
-    // Another exchange's handling storing events does not steal the stream.
-    const other = calls.post(call(8));
-    await calls.run(other, () => calls.store.storeEvent("s", answer(7)));
-    expect(other.streamId).toBeUndefined();
+    // A stream is primed once: a second priming for the same exchange changes nothing.
+    calls.primed(exchange, "t");
+    expect(exchange.streamId).toBe("s");
+    expect(calls.store.isAnswered("s")).toBe(false);
+    await calls.store.storeEvent("s", answer(7));
     expect(calls.store.isAnswered("s")).toBe(true);
   });
 

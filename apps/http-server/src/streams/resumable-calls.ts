@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { STANDALONE_STREAM } from "../transport/http-transport.js";
 import { isJSONRPCRequest } from "../transport/jsonrpc.js";
@@ -7,7 +6,7 @@ import { parseEventId, SessionEventStore } from "./event-store.js";
 /** One HTTP exchange that carries calls: a POST with requests, or a GET that resumes their stream. */
 export interface Exchange {
   readonly requestIds: readonly RequestId[];
-  /** The resumable stream it carries: set when the transport primes it, or by the resume. */
+  /** The resumable stream it carries: set when the transport primes it (`primed`), or by the resume. */
   streamId: string | undefined;
 }
 
@@ -28,12 +27,6 @@ export function requestIdsOf(body: unknown): RequestId[] {
 }
 
 /**
- * The exchange whose handling is running: the transport stores a stream's priming event inside the
- * handling of the POST that opened the stream, which is how a stream id is tied to its requests.
- */
-const current = new AsyncLocalStorage<Exchange>();
-
-/**
  * The resumable calls of one session (SEP-1699). A call whose stream was primed keeps running when
  * its connection drops: the client reconnects with `Last-Event-ID` and gets what it missed from the
  * event store. A call whose client does not come back within the window is cancelled. Calls on
@@ -49,7 +42,6 @@ export class ResumableCalls {
   constructor(private readonly options: ResumableCallsOptions) {
     this.store = new SessionEventStore({
       retentionMs: options.windowMs,
-      onPrimed: (streamId) => this.primed(streamId),
       onAnswered: (streamId) => {
         if (!this.carriers.has(streamId)) options.onAnswerStored?.(streamId);
       },
@@ -85,9 +77,16 @@ export class ResumableCalls {
     return exchange;
   }
 
-  /** Runs the transport's handling of `exchange`, so a stream it primes is attributed to it. */
-  run<T>(exchange: Exchange, handle: () => T): T {
-    return current.run(exchange, handle);
+  /**
+   * The transport primed a resumable stream for the POST of `exchange`: the stream now carries its
+   * requests. Told by the transport itself (not found out through async context: an
+   * AsyncLocalStorage would put a hook on every promise of the process).
+   */
+  primed(exchange: Exchange, streamId: string): void {
+    if (exchange.streamId !== undefined) return;
+    exchange.streamId = streamId;
+    this.carriers.set(streamId, exchange);
+    this.store.expect(streamId, exchange.requestIds);
   }
 
   /**
@@ -114,14 +113,6 @@ export class ResumableCalls {
     this.waiting.clear();
     this.carriers.clear();
     this.store.clear();
-  }
-
-  private primed(streamId: string): void {
-    const exchange = current.getStore();
-    if (!exchange || exchange.streamId !== undefined) return;
-    exchange.streamId = streamId;
-    this.carriers.set(streamId, exchange);
-    this.store.expect(streamId, exchange.requestIds);
   }
 
   private wait(streamId: string, requestIds: readonly RequestId[]): void {

@@ -33,6 +33,12 @@ import { isWritable, messageEvent, primingEvent, sseHeaders } from "./sse.js";
 /** The stream id of the standalone GET stream (server-initiated messages), in the event store too. */
 export const STANDALONE_STREAM = "_GET_stream";
 
+/** What the caller of `handleRequest` is told about that request's handling. */
+export interface RequestHooks {
+  /** A resumable stream opened for this POST: its priming event is stored (before any answer). */
+  readonly primed?: (streamId: string) => void;
+}
+
 export interface HttpServerTransportOptions {
   /** Names the session at its `initialize`. */
   readonly sessionIdGenerator: () => string;
@@ -78,11 +84,16 @@ export class HttpServerTransport implements Transport {
   }
 
   /** Serves one HTTP request of this session; `parsedBody` is the POST body, already parsed. */
-  async handleRequest(req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<void> {
+  async handleRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    parsedBody?: unknown,
+    hooks?: RequestHooks,
+  ): Promise<void> {
     if (this.closed) return this.refuse(res, { status: 404, code: -32001, message: "Session not found" });
     switch (req.method) {
       case "POST":
-        return this.handlePost(req, res, parsedBody);
+        return this.handlePost(req, res, parsedBody, hooks);
       case "GET":
         return this.handleGet(req, res);
       case "DELETE":
@@ -159,7 +170,12 @@ export class HttpServerTransport implements Transport {
     this.streams.get(STANDALONE_STREAM)?.close();
   }
 
-  private async handlePost(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  private async handlePost(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    hooks: RequestHooks | undefined,
+  ): Promise<void> {
     const headersRefused = checkPostHeaders(req);
     if (headersRefused) return this.refuse(res, headersRefused);
     if (Array.isArray(body) && body.length > MAX_BATCH_SIZE) {
@@ -224,6 +240,7 @@ export class HttpServerTransport implements Transport {
         return rpcError(res, 400, -32700, "Parse error", {});
       }
       if (this.closed) return this.refuse(res, { status: 404, code: -32001, message: "Session not found" });
+      hooks?.primed?.(streamId);
     }
 
     res.writeHead(200, sseHeaders(this.sessionId));
