@@ -1,6 +1,5 @@
-import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
-import { STANDALONE_STREAM } from "../transport/http-transport.js";
+import { STANDALONE_STREAM, type TransportEventStore } from "../transport/http-transport.js";
 import { isJSONRPCResponse } from "../transport/jsonrpc.js";
 
 /** Per session: the events kept for replay at most, and their JSON size at most. */
@@ -69,7 +68,7 @@ function isResponse(message: JSONRPCMessage): message is JSONRPCMessage & { id: 
  * limits. A stream is forgotten `retentionMs` after its answer was stored, even if the answer went
  * out in full (a proxy cut after taking it may never have passed it on), or when its session closes.
  */
-export class SessionEventStore implements EventStore {
+export class SessionEventStore implements TransportEventStore {
   private readonly events = new Map<string, Entry>();
   private readonly streams = new Map<string, StreamState>();
   private readonly limits: { readonly events: number; readonly bytes: number };
@@ -91,7 +90,8 @@ export class SessionEventStore implements EventStore {
     if (state) for (const id of requestIds) state.pending.add(id);
   }
 
-  async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
+  /** Keeps `message` (its JSON, when the caller has it already, measures it) if its stream resumes. */
+  async storeEvent(streamId: string, message: JSONRPCMessage, json?: string): Promise<string> {
     const seq = this.seq++;
     const id = eventId(streamId, seq);
     if (isPriming(message)) {
@@ -106,7 +106,7 @@ export class SessionEventStore implements EventStore {
     }
     const state = this.streams.get(streamId);
     if (!state && streamId !== STANDALONE_STREAM) return id; // not resumable: nothing to replay
-    this.keep(id, { streamId, seq, message, bytes: JSON.stringify(message).length });
+    this.keep(id, { streamId, seq, message, bytes: (json ?? JSON.stringify(message)).length });
     if (!state) return id;
     let answers = false;
     if (isResponse(message)) {

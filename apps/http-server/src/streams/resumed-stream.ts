@@ -27,7 +27,7 @@ export function serveResumedStream(
 ): void {
   const streamId = parseEventId(lastEventId)?.streamId;
   const write = (event: StoredEvent) => {
-    if (isWritable(res)) res.write(messageEvent(event.message, event.id));
+    if (isWritable(res)) res.write(messageEvent(JSON.stringify(event.message), event.id));
   };
   const end = () => {
     if (isWritable(res)) res.end();

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { EventStore } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type {
   InitializeRequest,
@@ -33,6 +32,18 @@ import { isWritable, messageEvent, primingEvent, sseHeaders } from "./sse.js";
 /** The stream id of the standalone GET stream (server-initiated messages), in the event store too. */
 export const STANDALONE_STREAM = "_GET_stream";
 
+/**
+ * Keeps the events of resumable streams for replay: the SDK's `EventStore`, with the message's JSON
+ * handed over too, so a message is serialised once for the store's size limit and the stream.
+ */
+export interface TransportEventStore {
+  storeEvent(streamId: string, message: JSONRPCMessage, json?: string): Promise<string>;
+  replayEventsAfter(
+    lastEventId: string,
+    handlers: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> },
+  ): Promise<string>;
+}
+
 /** What the caller of `handleRequest` is told about that request's handling. */
 export interface RequestHooks {
   /** A resumable stream opened for this POST: its priming event is stored (before any answer). */
@@ -47,7 +58,7 @@ export interface HttpServerTransportOptions {
   /** The client ended the session with DELETE. */
   readonly onsessionclosed?: (sessionId: string) => void | Promise<void>;
   /** Keeps the events of resumable streams (streams of protocol 2025-11-25 on get a priming event). */
-  readonly eventStore?: EventStore;
+  readonly eventStore?: TransportEventStore;
   /** The SSE `retry` hint of priming events, ms. */
   readonly retryInterval?: number;
   /** Interval of keep-alive comments on every open SSE stream, ms; 0 = none. */
@@ -121,10 +132,11 @@ export class HttpServerTransport implements Transport {
         );
       }
       // Stored even with no stream open, for a replay when the client reconnects.
-      const eventId = store ? await store.storeEvent(STANDALONE_STREAM, message) : undefined;
+      const json = JSON.stringify(message);
+      const eventId = store ? await store.storeEvent(STANDALONE_STREAM, message, json) : undefined;
       const stream = this.streams.get(STANDALONE_STREAM);
       if (stream && isWritable(stream.res) && (eventId === undefined || !stream.replayed?.has(eventId))) {
-        stream.res.write(messageEvent(message, eventId));
+        stream.res.write(messageEvent(json, eventId));
       }
       return;
     }
@@ -133,11 +145,12 @@ export class HttpServerTransport implements Transport {
     if (streamId === undefined)
       throw new Error(`No connection established for request ID: ${String(requestId)}`);
     // Stored even when the stream dropped: a reconnect replays it.
-    const eventId = store ? await store.storeEvent(streamId, message) : undefined;
+    const json = JSON.stringify(message);
+    const eventId = store ? await store.storeEvent(streamId, message, json) : undefined;
     const stream = this.streams.get(streamId); // after the await: a resume may have replaced it
     const complete = isResponse && this.streams.answer(streamId, requestId);
     if (stream && isWritable(stream.res) && (eventId === undefined || !stream.replayed?.has(eventId))) {
-      const event = messageEvent(message, eventId);
+      const event = messageEvent(json, eventId);
       // The last answer goes out with the end of the stream: one write.
       if (complete) stream.res.end(event);
       else stream.res.write(event);
@@ -282,14 +295,14 @@ export class HttpServerTransport implements Transport {
   }
 
   /** A reconnect: what the stream of `lastEventId` got since, then what follows on it. */
-  private async replay(res: ServerResponse, store: EventStore, lastEventId: string): Promise<void> {
+  private async replay(res: ServerResponse, store: TransportEventStore, lastEventId: string): Promise<void> {
     const replayed = new Set<string>();
     let events = "";
     let streamId: string;
     try {
       streamId = await store.replayEventsAfter(lastEventId, {
         send: async (eventId, message) => {
-          events += messageEvent(message, eventId);
+          events += messageEvent(JSON.stringify(message), eventId);
           replayed.add(eventId);
         },
       });

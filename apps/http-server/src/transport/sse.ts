@@ -1,5 +1,4 @@
 import type { ServerResponse } from "node:http";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 
 /** The headers of every SSE stream (`X-Accel-Buffering: no` keeps nginx from buffering it). */
 export function sseHeaders(sessionId: string | undefined): Record<string, string> {
@@ -13,10 +12,10 @@ export function sseHeaders(sessionId: string | undefined): Record<string, string
   return headers;
 }
 
-/** One JSON-RPC message as an SSE event, with its id when the stream is resumable. */
-export function messageEvent(message: JSONRPCMessage, eventId: string | undefined): string {
+/** One JSON-RPC message (its JSON) as an SSE event, with its id when the stream is resumable. */
+export function messageEvent(json: string, eventId: string | undefined): string {
   const id = eventId === undefined ? "" : `id: ${eventId}\n`;
-  return `event: message\n${id}data: ${JSON.stringify(message)}\n\n`;
+  return `event: message\n${id}data: ${json}\n\n`;
 }
 
 /** The event that gives a client a cursor before anything else is sent (SEP-1699). */
