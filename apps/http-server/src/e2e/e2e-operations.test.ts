@@ -132,8 +132,14 @@ describe("boris-http sessions whose client went away", () => {
       params: { name: "bash", arguments: { command: "exec sleep 300", run_in_background: true } },
     });
     expect(JSON.stringify(started.response)).toContain("Command started in background.");
-    await waitUntil("the task to run", () => server.sessionProcesses().length === 1);
-    const [taskPid] = server.sessionProcesses();
+    // One scan gives both the count and the pid: a second scan can miss the task while it execs
+    // (its /proc environ is briefly unreadable), which once left the pid undefined.
+    let taskPid: number | undefined;
+    await waitUntil("the task to run", () => {
+      const found = server.sessionProcesses();
+      if (found.length === 1) taskPid = found[0];
+      return taskPid !== undefined;
+    });
     const stream = new AbortController();
     const get = await fetch(server.url, {
       headers: {
