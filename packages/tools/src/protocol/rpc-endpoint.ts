@@ -248,6 +248,8 @@ export class RpcEndpoint {
 
   /** The transport closed: every running handler is cancelled, every request to the client fails. */
   private closed(): void {
+    // Some transports report their close more than once (the SDK's in-memory pair does).
+    if (this.transport === undefined) return;
     this.transport = undefined;
     for (const controller of this.running.values()) controller.abort();
     this.running.clear();
