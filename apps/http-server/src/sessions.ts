@@ -2,7 +2,12 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "@boris-mcp/config";
 import { Session, type SessionOptions, SessionRegistry } from "@boris-mcp/session";
-import { createSessionServer, type ProtocolServer, type ScopeLogger, type ToolConfig } from "@boris-mcp/tools";
+import {
+  createSessionServer,
+  type ProtocolServer,
+  type ScopeLogger,
+  type ToolConfig,
+} from "@boris-mcp/tools";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { CLOSE_REASONS, type CloseReason } from "./close-reason.js";
