@@ -7,7 +7,6 @@ import {
   isJSONRPCNotification,
   isJSONRPCRequest,
   isJSONRPCResultResponse,
-  SUPPORTED_PROTOCOL_VERSIONS,
 } from "./jsonrpc.js";
 
 const INITIALIZE_PARAMS = {
@@ -107,10 +106,6 @@ describe("JSON-RPC guards", () => {
       }
     }
     expect(disagreements).toEqual([]);
-  });
-
-  it("names the protocol versions the SDK server speaks", () => {
-    expect(SUPPORTED_PROTOCOL_VERSIONS).toEqual(sdk.SUPPORTED_PROTOCOL_VERSIONS);
   });
 });
 

@@ -15,15 +15,6 @@ import type {
  * every message with them costs more than the rest of a request's handling.
  */
 
-/** The protocol versions the `Mcp-Protocol-Version` header may name (the SDK server's list). */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [
-  "2025-11-25",
-  "2025-06-18",
-  "2025-03-26",
-  "2024-11-05",
-  "2024-10-07",
-];
-
 /** Assumed for a request without `Mcp-Protocol-Version` (the streamable HTTP spec's default). */
 export const DEFAULT_NEGOTIATED_PROTOCOL_VERSION = "2025-03-26";
 

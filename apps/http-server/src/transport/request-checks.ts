@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
+import { SUPPORTED_PROTOCOL_VERSIONS } from "@boris-mcp/tools";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { RequestInfo } from "@modelcontextprotocol/sdk/types.js";
-import { SUPPORTED_PROTOCOL_VERSIONS } from "./jsonrpc.js";
 
 /** A request the transport refuses: the HTTP status, the JSON-RPC error code and the message. */
 export interface Refusal {
