@@ -4,6 +4,15 @@ import type { CloseReason } from "../close-reason.js";
 import type { PrometheusMetrics } from "./prometheus-metrics.js";
 import type { Exposition, MetricsRecorder } from "./recorder.js";
 
+/**
+ * A monotonic clock, ms, for the times events are queued with. Not `performance.now()`: its first
+ * use loads Node's perf_hooks (several ms here), which would land on the first `initialize` of
+ * every start (a session opening is an event).
+ */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
 /** Events kept while prom-client loads; reaching it starts the load at once. */
 export const MAX_QUEUED_EVENTS = 1000;
 
@@ -56,12 +65,12 @@ export class LazyMetrics implements MetricsRecorder {
   }
 
   sessionOpened(id: string): void {
-    const at = performance.now();
+    const at = monotonicMs();
     this.record((m) => m.sessionOpened(id, at));
   }
 
   sessionClosed(id: string, reason: CloseReason): void {
-    const at = performance.now();
+    const at = monotonicMs();
     this.record((m) => m.sessionClosed(id, reason, at));
   }
 

@@ -26,7 +26,7 @@ const KILL_PATHS: Record<KillPath, true> = { group: true, marker: true, cgroup: 
  * The Prometheus metrics of one `boris-http` (prom-client, its own registry): names after
  * OpenTelemetry's MCP semantic conventions where they exist (`mcp_server_*`, with the attributes'
  * dots as underscores), `boris_*` for the rest. Every label value comes from a closed set.
- * Timestamps are `performance.now()` values given by the caller, which may record them late.
+ * Timestamps are `monotonicMs()` values (lazy-metrics.ts) given by the caller, which may record them late.
  */
 export class PrometheusMetrics {
   readonly registry = new Registry();
