@@ -72,8 +72,8 @@ interface Spare {
 
 /**
  * Starts commands inside one cgroup (see SPARE_SCRIPT): through a spare when one is ready for the
- * command's environment, else through the entry wrapper (`Cgroup.enter`), and makes a spare for the
- * next command either way. `close()` ends the spare; the launcher starts nothing after it.
+ * command's environment, else through the entry wrapper (`Cgroup.enter`); `prepare()` makes the
+ * spare for the next command. `close()` ends the spare; no spare is made after it.
  */
 export class CgroupLauncher {
   private spare: Spare | undefined;
