@@ -139,6 +139,12 @@ describe.skipIf(cgroupSkipReason !== undefined)("CgroupLauncher (cgroup v2 writa
     expect(result.stdout).toContain(launcher.cgroup.path.slice(launcher.cgroup.path.indexOf("/boris-")));
   });
 
+  it("refuses an argument with a NUL as a spawn does (SpawnError), instead of letting the spare drop it", async () => {
+    const launcher = testLauncher();
+    await withSpare(launcher);
+    expect(() => run(launcher, ["-c", "echo a\0b"])).toThrow(/could not start bash/);
+  });
+
   it("reports a command that cannot start as the wrapper does (SpawnError), and ends the spare", async () => {
     const launcher = testLauncher();
     const spare = await withSpare(launcher);

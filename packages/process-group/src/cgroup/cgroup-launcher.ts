@@ -148,7 +148,8 @@ export class CgroupLauncher {
       ...command.args,
     ];
     const message = words.map(quoted).join(" ");
-    if (Buffer.byteLength(message) > MAX_SPARE_MESSAGE) {
+    // A NUL would be dropped by `read`, where a spawn refuses the argument: the wrapper refuses it.
+    if (Buffer.byteLength(message) > MAX_SPARE_MESSAGE || message.includes("\0")) {
       void this.discard(spare);
       return undefined;
     }
