@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isGone, Leftovers, waitFor } from "@boris-mcp/test-support";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { environValues, readEnviron } from "../os/environ.js";
 import { type Run, startRun } from "../run/run.js";
 import { cgroupSkipReason, newTestCgroup, removeTestCgroup } from "../test/cgroup.js";
 import type { Cgroup } from "./cgroup.js";
@@ -22,7 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function testLauncher(): CgroupLauncher {
   const cgroup = newTestCgroup();
   cgroups.push(cgroup);
-  const launcher = new CgroupLauncher(cgroup);
+  const launcher = new CgroupLauncher(cgroup, ["BORIS_LAUNCHER_MARK"]);
   launchers.push(launcher);
   return launcher;
 }
@@ -83,6 +84,22 @@ describe.skipIf(cgroupSkipReason !== undefined)("CgroupLauncher (cgroup v2 writa
     expect(result.stdout).toContain(`pwd=${link}\n`);
     expect(result.stdout).toContain(`PWD=${link}\n`);
     expect(result.stdout).toContain(`[${odd}]`);
+  });
+
+  it("keeps withheld variables off the waiting spare and gives them to the command", async () => {
+    const launcher = testLauncher();
+    const env = { BORIS_LAUNCHER_TEST: "1", BORIS_LAUNCHER_MARK: "it's marked" };
+    await run(launcher, ["-c", "true"], { env }).result;
+    expect(await waitFor(() => launcher.sparePid !== undefined)).toBe(true);
+    const spare = launcher.sparePid as number;
+    leftovers.pid(spare);
+    // Asked of the kernel: the waiting process's environment has the rest but not the withheld one.
+    const waiting = readEnviron(spare)!;
+    expect(environValues(waiting, "BORIS_LAUNCHER_TEST")).toEqual(["1"]);
+    expect(environValues(waiting, "BORIS_LAUNCHER_MARK")).toEqual([]);
+    const started = run(launcher, ["-c", 'printf "%s" "$BORIS_LAUNCHER_MARK"'], { env });
+    expect(started.pid).toBe(spare);
+    expect((await started.result).stdout).toBe("it's marked");
   });
 
   it("gives a command without PWD of its own the server's PWD, as a spawn would", async () => {

@@ -17,8 +17,9 @@ import { type Cgroup, ENTRY_SHELL } from "./cgroup.js";
  * the next spare enters while the command runs.
  *
  * The spare reads its command from fd 3 (with builtins only: no fork), one shell-quoted word list
- * (cwd, whether PWD is set, PWD, then the argv) until end of file, and execs it in that directory
- * with that PWD. A failed entry is exit 126 with one line on stderr, as with the wrapper.
+ * (cwd, whether PWD is set, PWD, the withheld variables, then the argv) until end of file, and
+ * execs it in that directory with that environment. A failed entry is exit 126 with one line on
+ * stderr, as with the wrapper.
  */
 const SPARE_SCRIPT = [
   'echo $$ 2>/dev/null >"$1" || { echo "$0: could not enter the session cgroup ($1); the command was not run" >&2; exit 126; }',
@@ -34,7 +35,10 @@ const SPARE_SCRIPT = [
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
   'if [ -n "${__boris_o+x}" ]; then OLDPWD=$__boris_o; unset __boris_o; else unset OLDPWD; fi',
   // PWD as a spawned command would have it: the run's, else the server's, else none.
-  'if [ "$2" = set ]; then PWD=$3; export PWD; else unset PWD; fi; shift 3; exec "$@"',
+  'if [ "$2" = set ]; then PWD=$3; export PWD; else unset PWD; fi; shift 3',
+  // The withheld variables (NAME=value words, counted): the command carries them, the spare did not.
+  '__boris_n=$1; shift; while [ "$__boris_n" -gt 0 ]; do export "$1"; shift; __boris_n=$((__boris_n - 1)); done',
+  'unset __boris_n; exec "$@"',
 ].join("\n");
 
 /**
@@ -81,7 +85,14 @@ export class CgroupLauncher {
   /** The environment of the last command: the next spare is made for the same. */
   private lastEnv: Readonly<Record<string, string>> | undefined;
 
-  constructor(readonly cgroup: Cgroup) {}
+  /**
+   * `withhold`: variables the spare must not carry while it waits (a session marker: it is not one of
+   * the session's processes until it runs a command); the command gets them as given.
+   */
+  constructor(
+    readonly cgroup: Cgroup,
+    private readonly withhold: readonly string[] = [],
+  ) {}
 
   /** The pid of the waiting spare, if any (for tests and diagnostics). */
   get sparePid(): number | undefined {
@@ -144,6 +155,7 @@ export class CgroupLauncher {
       resolve(options.cwd),
       pwd === undefined ? "unset" : "set",
       pwd ?? "",
+      ...this.withheld(options.env),
       command.file,
       ...command.args,
     ];
@@ -158,6 +170,13 @@ export class CgroupLauncher {
     return new SpawnedGroup(spare.child);
   }
 
+  /** The withheld variables of `env` as a count and NAME=value words. */
+  private withheld(env: Readonly<Record<string, string>>): string[] {
+    const all: NodeJS.ProcessEnv = { ...process.env, ...env };
+    const pairs = this.withhold.flatMap((name) => (all[name] === undefined ? [] : [`${name}=${all[name]}`]));
+    return [String(pairs.length), ...pairs];
+  }
+
   /**
    * Starts the spare for the next command (with the last command's environment), unless there is
    * one or the launcher is closed.
@@ -169,7 +188,7 @@ export class CgroupLauncher {
     try {
       child = spawn(ENTRY_SHELL, ["-c", SPARE_SCRIPT, "boris", `${this.cgroup.path}/cgroup.procs`], {
         cwd: "/",
-        env: { ...process.env, ...env },
+        env: this.spareEnv(env),
         detached: true,
         stdio: ["ignore", "pipe", "pipe", "pipe"],
       });
@@ -186,6 +205,13 @@ export class CgroupLauncher {
       if (this.spare === spare) this.spare = undefined;
     });
     this.spare = spare;
+  }
+
+  /** The spare's environment: the command's, without the withheld variables. */
+  private spareEnv(env: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+    const all: NodeJS.ProcessEnv = { ...process.env, ...env };
+    for (const name of this.withhold) delete all[name];
+    return all;
   }
 
   /** SIGKILLs a spare's group and resolves once it has exited. */

@@ -191,9 +191,16 @@ describe.skipIf(cgroupSkipReason !== undefined)("session cgroups", () => {
     leftovers.pid(spare!);
     const inCgroup = cgroupOf(spare!)!;
     expect(s.cgroupPath!.endsWith(inCgroup)).toBe(true);
-    const next = s.run("bash", ["-c", "cat /proc/self/cgroup"], { cwd: dir, outputLimit: 10_000 });
+    // Not one of the session's processes while it waits: no marker (its command gets it).
+    expect(markerValuesOf(spare!)).toEqual([]);
+    const next = s.run("bash", ["-c", 'cat /proc/self/cgroup; echo "marker=$BORIS_SESSION"'], {
+      cwd: dir,
+      outputLimit: 10_000,
+    });
     expect(next.pid).toBe(spare);
-    expect((await next.result).stdout).toContain(`0::${inCgroup}\n`);
+    const { stdout } = await next.result;
+    expect(stdout).toContain(`0::${inCgroup}\n`);
+    expect(stdout).toContain(`marker=${s.marker.value}\n`);
     expect(await waitFor(() => cgroup.pids().length === 1 && cgroup.pids()[0] !== spare)).toBe(true);
     const [nextSpare] = cgroup.pids();
     leftovers.pid(nextSpare!);

@@ -9,6 +9,7 @@ import {
   type TerminateCgroupOptions,
   terminateCgroup,
 } from "@boris-mcp/process-group";
+import { MARKER_NAME } from "../marker-name.js";
 import type { CgroupLimits, ServerCgroup } from "./server-cgroup.js";
 
 /**
@@ -51,7 +52,8 @@ export class SessionCgroup {
    */
   launcher(file: string): CgroupLauncher {
     const cgroup = this.made(file);
-    this.starter ??= new CgroupLauncher(cgroup);
+    // The waiting process is not the session's until it runs a command: no marker until then.
+    this.starter ??= new CgroupLauncher(cgroup, [MARKER_NAME]);
     return this.starter;
   }
 
