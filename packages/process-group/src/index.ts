@@ -21,6 +21,7 @@ export {
   processIdentity,
 } from "./marker/marker.js";
 export { type TerminateMarkedOptions, terminateMarked } from "./marker/terminate-marked.js";
+export { randomHex } from "./os/builtins.js";
 export { environValues } from "./os/environ.js";
 export { DEFAULT_OUTPUT_LIMIT, OutputBuffer, type OutputBufferOptions } from "./run/output-buffer.js";
 export {

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   DEFAULT_GRACE_MS,
   DEFAULT_OUTPUT_LIMIT,
@@ -10,6 +9,7 @@ import {
   type Marker,
   type Run,
   type RunOptions,
+  randomHex,
   startRun,
   terminateMarked,
 } from "@boris-mcp/process-group";
@@ -78,7 +78,7 @@ export class SessionError extends Error {
 export class Session {
   readonly id: string;
   /** Random per session; the bash cwd sentinel carries it so output cannot forge it. */
-  readonly nonce = randomBytes(8).toString("hex");
+  readonly nonce = randomHex(8);
   readonly marker: Marker;
   readonly env: Readonly<Record<string, string>>;
   readonly viewed = new Map<string, ViewedFile>();
@@ -100,7 +100,7 @@ export class Session {
     this.options = options;
     this.cwd = options.workdir;
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-    this.id = randomBytes(8).toString("hex");
+    this.id = randomHex(8);
     const value = `${options.markerPrefix ?? SERVER_IDENTITY}.${this.id}`;
     this.marker = { name: MARKER_NAME, value };
     this.env = { [MARKER_NAME]: value };
@@ -184,7 +184,7 @@ export class Session {
       drainMs: this.options.drainMs ?? DEFAULT_TASK_DRAIN_MS,
       timeoutMs: this.options.backgroundTaskTimeoutMs ?? 0,
     });
-    const id = `${this.nextTask++}-${randomBytes(3).toString("hex")}`;
+    const id = `${this.nextTask++}-${randomHex(3)}`;
     const task = new BackgroundTask(id, command, run);
     this.tasks.set(id, task);
     return task;

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import type { Writable } from "node:stream";
 import { SpawnedGroup, spawnGroup, startProblem } from "../group/spawn.js";
 import { signalGroup } from "../group/terminate.js";
+import { childProcess } from "../os/builtins.js";
 import type { Command } from "../run/run.js";
 import { type Cgroup, ENTRY_SHELL } from "./cgroup.js";
 
@@ -186,12 +187,16 @@ export class CgroupLauncher {
     if (this.closed || this.spare || env === undefined) return;
     let child: ChildProcess;
     try {
-      child = spawn(ENTRY_SHELL, ["-c", SPARE_SCRIPT, "boris", `${this.cgroup.path}/cgroup.procs`], {
-        cwd: "/",
-        env: this.spareEnv(env),
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe", "pipe"],
-      });
+      child = childProcess().spawn(
+        ENTRY_SHELL,
+        ["-c", SPARE_SCRIPT, "boris", `${this.cgroup.path}/cgroup.procs`],
+        {
+          cwd: "/",
+          env: this.spareEnv(env),
+          detached: true,
+          stdio: ["ignore", "pipe", "pipe", "pipe"],
+        },
+      );
     } catch {
       // No spare: the next command starts through the wrapper.
       return;

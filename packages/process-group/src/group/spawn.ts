@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
+import { childProcess } from "../os/builtins.js";
 import type { ExitInfo, ProcessGroup } from "../types.js";
 
 export interface SpawnGroupOptions {
@@ -89,7 +90,7 @@ export function spawnGroup(file: string, args: readonly string[], options: Spawn
   let child: ChildProcess;
   try {
     const stdio = options.fd3 ? ["ignore", "pipe", "pipe", "pipe"] : ["ignore", "pipe", "pipe"];
-    child = spawn(file, args, {
+    child = childProcess().spawn(file, args, {
       cwd: options.cwd,
       env,
       detached: true,
