@@ -1,4 +1,5 @@
 export { Cgroup } from "./cgroup/cgroup.js";
+export { CgroupLauncher, type LaunchOptions } from "./cgroup/cgroup-launcher.js";
 export { type CgroupSupport, enableControllers, probeCgroupV2 } from "./cgroup/probe.js";
 export {
   CGROUP_KILL_WAIT_MS,
@@ -20,6 +21,7 @@ export {
   processIdentity,
 } from "./marker/marker.js";
 export { type TerminateMarkedOptions, terminateMarked } from "./marker/terminate-marked.js";
+export { randomHex } from "./os/builtins.js";
 export { environValues } from "./os/environ.js";
 export { DEFAULT_OUTPUT_LIMIT, OutputBuffer, type OutputBufferOptions } from "./run/output-buffer.js";
 export {

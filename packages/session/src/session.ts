@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   DEFAULT_GRACE_MS,
   DEFAULT_OUTPUT_LIMIT,
@@ -10,6 +9,7 @@ import {
   type Marker,
   type Run,
   type RunOptions,
+  randomHex,
   startRun,
   terminateMarked,
 } from "@boris-mcp/process-group";
@@ -78,7 +78,7 @@ export class SessionError extends Error {
 export class Session {
   readonly id: string;
   /** Random per session; the bash cwd sentinel carries it so output cannot forge it. */
-  readonly nonce = randomBytes(8).toString("hex");
+  readonly nonce = randomHex(8);
   readonly marker: Marker;
   readonly env: Readonly<Record<string, string>>;
   readonly viewed = new Map<string, ViewedFile>();
@@ -100,7 +100,7 @@ export class Session {
     this.options = options;
     this.cwd = options.workdir;
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-    this.id = randomBytes(8).toString("hex");
+    this.id = randomHex(8);
     const value = `${options.markerPrefix ?? SERVER_IDENTITY}.${this.id}`;
     this.marker = { name: MARKER_NAME, value };
     this.env = { [MARKER_NAME]: value };
@@ -146,14 +146,12 @@ export class Session {
    */
   run(file: string, args: readonly string[], options: SessionRunOptions): Run {
     this.assertOpen();
-    const { cgroup } = this;
-    const wrap = options.wrap;
     const run = startRun(file, args, {
       ...options,
       env: { ...options.env, ...this.env },
       graceMs: this.graceMs,
       // Outermost: the cgroup is entered before anything else of the command runs.
-      wrap: cgroup ? (command) => cgroup.enter(wrap ? wrap(command) : command) : wrap,
+      launcher: this.cgroup?.launcher(file),
       onKilled: this.options.onKilled,
     });
     // Runs whose groups are gone need no killing: forget them as new ones come.
@@ -186,7 +184,7 @@ export class Session {
       drainMs: this.options.drainMs ?? DEFAULT_TASK_DRAIN_MS,
       timeoutMs: this.options.backgroundTaskTimeoutMs ?? 0,
     });
-    const id = `${this.nextTask++}-${randomBytes(3).toString("hex")}`;
+    const id = `${this.nextTask++}-${randomHex(3)}`;
     const task = new BackgroundTask(id, command, run);
     this.tasks.set(id, task);
     return task;
@@ -233,6 +231,7 @@ export class Session {
    */
   async killNow(): Promise<void> {
     void this.close();
+    await this.cgroup?.closeLauncher().catch(() => {});
     try {
       await killNow({
         groups: [...this.runs],
@@ -253,6 +252,8 @@ export class Session {
     const hooks = [...this.closeHooks];
     const { cgroup, closeTally: tally, marker, graceMs } = this;
     this.closeHooks.clear();
+    // The launcher's waiting process is the server's, not the session's: it goes first, uncounted.
+    await cgroup?.closeLauncher().catch(() => {});
     const exceptGroups = new Set(runs.map((run) => run.pgid));
     await Promise.all([
       ...hooks.map(async (hook) => {

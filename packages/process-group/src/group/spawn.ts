@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
+import { childProcess } from "../os/builtins.js";
 import type { ExitInfo, ProcessGroup } from "../types.js";
 
 export interface SpawnGroupOptions {
@@ -34,7 +35,7 @@ function isExecutable(path: string): boolean {
 }
 
 /** Why `file` cannot be started in `cwd`, or undefined when nothing visible stands in the way. */
-function startProblem(file: string, cwd: string, path: string | undefined): string | undefined {
+export function startProblem(file: string, cwd: string, path: string | undefined): string | undefined {
   try {
     if (!statSync(cwd).isDirectory()) return `working directory ${cwd} is not a directory`;
   } catch {
@@ -89,7 +90,7 @@ export function spawnGroup(file: string, args: readonly string[], options: Spawn
   let child: ChildProcess;
   try {
     const stdio = options.fd3 ? ["ignore", "pipe", "pipe", "pipe"] : ["ignore", "pipe", "pipe"];
-    child = spawn(file, args, {
+    child = childProcess().spawn(file, args, {
       cwd: options.cwd,
       env,
       detached: true,

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { hasProcfs, listPids, readStat } from "./proc.js";
 
 /**
@@ -28,15 +28,50 @@ export function readEnviron(pid: number): Buffer | undefined {
   }
 }
 
+/** Where liveEnvirons reads each block: one buffer for a whole scan, grown when a block needs it. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * `pid`'s environment block read into the shared scratch buffer (a view valid until the next
+ * call), or undefined. A scan reads hundreds of blocks; a fresh Buffer for each would leave
+ * megabytes of garbage behind every sweep of an otherwise idle server.
+ */
+function readEnvironShared(pid: number): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(`/proc/${pid}/environ`, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === scratch.length) {
+        const grown = Buffer.allocUnsafe(scratch.length * 2);
+        scratch.copy(grown, 0, 0, length);
+        scratch = grown;
+      }
+      const n = readSync(fd, scratch, length, scratch.length - length, null);
+      if (n === 0) return scratch.subarray(0, length);
+      length += n;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * The environment block of every other live process (zombies and kernel threads skipped); nothing
- * without /proc. Processes that vanish or deny access while being read are passed over.
+ * without /proc. Processes that vanish or deny access while being read are passed over. Each
+ * `environ` is a view into one reused buffer: use it before asking for the next.
  */
 export function* liveEnvirons(): Generator<{ pid: number; environ: Buffer }> {
   if (!hasProcfs) return;
   for (const pid of listPids()) {
     if (pid === process.pid) continue;
-    const environ = readEnviron(pid);
+    const environ = readEnvironShared(pid);
     if (environ === undefined || environ.length === 0) continue;
     const state = readStat(pid)?.state;
     if (state && state !== "Z" && state !== "X") yield { pid, environ };
