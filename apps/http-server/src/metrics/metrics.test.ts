@@ -118,7 +118,7 @@ describe("LazyMetrics", () => {
   });
 
   it("queues events until loaded, then replays them with the times they happened", async () => {
-    vi.useFakeTimers({ toFake: ["performance"] });
+    vi.useFakeTimers({ toFake: ["hrtime"] });
     const create = vi.fn(async () => new PrometheusMetrics(INFO, sources().src));
     const lazy = new LazyMetrics(create);
     lazy.sessionOpened("s");
