@@ -40,6 +40,8 @@ export class GlobListing {
   private lastDirLen = -1;
   private lastDir = "";
   private lastDirAbs = "";
+  /** Whether lastDir is, or lies behind, a directory symlink; asked once a match needs it. */
+  private lastDirLinked: boolean | undefined;
 
   constructor(req: GlobRequest, rootSlash: string, scope: ReportedPathScope | undefined) {
     this.req = req;
@@ -92,8 +94,13 @@ export class GlobListing {
   private newDir(rel: string): void {
     for (let d = rel; !this.known.has(d); ) {
       this.known.add(d);
-      if (this.req.type !== "file" && this.req.matcher.matches(d) && !this.behindLink(d)) {
-        if (!this.scope || this.scope.allowed(d, true)) this.list.add(d, this.rootSlash + d);
+      if (this.req.type !== "file") {
+        // The directory search needs every known directory's link count: lstat it now, while rg
+        // is still walking, rather than all of them after it.
+        this.nlinkOf(d);
+        if (this.req.matcher.matches(d) && !this.behindLink(d)) {
+          if (!this.scope || this.scope.allowed(d, true)) this.list.add(d, this.rootSlash + d);
+        }
       }
       const slash = d.lastIndexOf("/");
       d = slash < 0 ? "" : d.slice(0, slash);
@@ -107,7 +114,9 @@ export class GlobListing {
    */
   sink = (buf: Buffer, start: number, end: number): boolean => {
     if (end === start) return false;
-    let slash = buf.lastIndexOf(0x2f, end - 1);
+    // A loop, not Buffer#lastIndexOf: a base name is a few bytes, a native call per line is not.
+    let slash = end - 1;
+    while (slash >= start && buf[slash] !== 0x2f) slash--;
     if (slash < start) slash = -1;
     if (slash >= 0) {
       const len = slash - start;
@@ -117,6 +126,7 @@ export class GlobListing {
         this.lastDirLen = len;
         this.lastDir = buf.toString("utf8", start, slash);
         this.lastDirAbs = this.rootSlash + this.lastDir;
+        this.lastDirLinked = undefined;
         this.newDir(this.lastDir);
       }
     }
@@ -136,7 +146,7 @@ export class GlobListing {
       if (!matcher.matches(rel)) return false;
       abs = this.rootSlash + rel;
     }
-    if (slash >= 0 && this.behindLink(this.lastDir)) return false;
+    if (slash >= 0 && (this.lastDirLinked ??= this.behindLink(this.lastDir))) return false;
     if (this.scope && !this.scope.allowed(rel ?? buf.toString("utf8", start, end))) return false;
     this.list.add("", abs, buf, start, end);
     return false;

@@ -67,20 +67,38 @@ export class MtimeList {
   /** Entry indices newest first, ties by name in byte order; computed once. */
   order(): Uint32Array {
     if (!this.sorted) {
-      const { bytes, starts, ends, times: t } = this;
       const order = new Uint32Array(this.count);
       for (let i = 0; i < order.length; i++) order[i] = i;
-      order.sort((a, b) => {
-        const ta = t[a] as number;
-        const tb = t[b] as number;
-        if (ta !== tb) return tb - ta;
-        // Name a (the source range) against name b (the target range).
-        return bytes.compare(bytes, starts[b], ends[b], starts[a], ends[a]);
-      });
+      const before = this.before;
+      order.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
       this.sorted = order;
     }
     return this.sorted;
   }
+
+  /**
+   * Whether entry `a` comes before entry `b`: newer, or as new with a smaller name (bytes). The
+   * names are compared here byte by byte: sibling paths share long prefixes, and a Buffer#compare
+   * call per pair cost more than the loop (the kernel's unpacked tree shares one mtime, so ordering
+   * it is all name tie-breaks).
+   */
+  private readonly before = (a: number, b: number): boolean => {
+    const t = this.times;
+    const ta = t[a] as number;
+    const tb = t[b] as number;
+    if (ta !== tb) return ta > tb;
+    const { bytes, starts, ends } = this;
+    let i = starts[a] as number;
+    let j = starts[b] as number;
+    const endA = ends[a] as number;
+    const endB = ends[b] as number;
+    for (; i < endA && j < endB; i++, j++) {
+      const x = bytes[i] as number;
+      const y = bytes[j] as number;
+      if (x !== y) return x < y;
+    }
+    return endA - i < endB - j;
+  };
 
   /**
    * Stats `absPath` (following symlinks) and records `name`; false when it is gone. When `raw` is
@@ -144,16 +162,10 @@ export class MtimeList {
    * mtime for most files, so the name tie-break is exercised hard and a full sort is slow there.
    */
   *newestFirst(): Generator<string, void, undefined> {
-    const { bytes, starts, ends, times: t } = this;
+    const { before } = this;
     let n = this.count;
     const heap = new Uint32Array(n);
     for (let i = 0; i < n; i++) heap[i] = i;
-    const before = (a: number, b: number): boolean => {
-      const ta = t[a] as number;
-      const tb = t[b] as number;
-      if (ta !== tb) return ta > tb;
-      return bytes.compare(bytes, starts[b], ends[b], starts[a], ends[a]) < 0;
-    };
     const down = (from: number): void => {
       let i = from;
       const item = heap[i] as number;
@@ -174,7 +186,7 @@ export class MtimeList {
       n--;
       heap[0] = heap[n] as number;
       if (n > 0) down(0);
-      yield bytes.toString("utf8", starts[top], ends[top]);
+      yield this.name(top);
     }
   }
 }
