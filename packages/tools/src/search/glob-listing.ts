@@ -146,7 +146,10 @@ export class GlobListing {
       if (!matcher.matches(rel)) return false;
       abs = this.rootSlash + rel;
     }
-    if (slash >= 0 && (this.lastDirLinked ??= this.behindLink(this.lastDir))) return false;
+    if (slash >= 0) {
+      this.lastDirLinked ??= this.behindLink(this.lastDir);
+      if (this.lastDirLinked) return false;
+    }
     if (this.scope && !this.scope.allowed(rel ?? buf.toString("utf8", start, end))) return false;
     this.list.add("", abs, buf, start, end);
     return false;
