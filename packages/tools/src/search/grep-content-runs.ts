@@ -66,7 +66,8 @@ export async function wholeContent(r: GrepRun, limit: number): Promise<WholeCont
         pendingSeparator = false;
         lines.push("--");
       }
-      lines.push(rel + buf.toString("utf8", nul + 1, end).replaceAll("\0", ""));
+      // The path, then the rest with rg's NUL field separators left out, copied as bytes.
+      lines.pushWithoutNuls(buf, start, end);
       if (lines.textBytes > limit) whole = false;
       return !whole;
     },

@@ -3,6 +3,7 @@ import { type Run, SpawnError, type TerminationReason } from "@boris-mcp/process
 import { ErrorCode, ToolError } from "../core/errors.js";
 import { assertSessionOpen, fromSessionError } from "../core/session-errors.js";
 import type { ToolContext } from "../core/tool-registry.js";
+import { atLowPriority } from "./rg-priority.js";
 
 /** Enough of rg's stderr for an error message (a regex error with its caret diagram). */
 const STDERR_LIMIT = 8192;
@@ -65,6 +66,7 @@ export async function runRg(rgPath: string, run: RgRun, ctx: ToolContext): Promi
       signal,
       onOutput,
       closeOutputOnKill: true,
+      wrap: atLowPriority,
     });
   } catch (err) {
     const refused = fromSessionError(err);
