@@ -1,7 +1,7 @@
 interface Entry {
   readonly time: number;
   /** The name's UTF-8 bytes (the order's tie-break). */
-  readonly bytes: Buffer;
+  readonly bytes: Uint8Array;
   readonly name: string;
 }
 
@@ -12,7 +12,7 @@ function after(a: Entry, b: Entry): boolean {
 }
 
 /** `x[xs, xe)` against all of `y`, in byte order; a loop: these names are short. */
-function compareBytes(x: Buffer, xs: number, xe: number, y: Buffer): number {
+function compareBytes(x: Uint8Array, xs: number, xe: number, y: Uint8Array): number {
   const n = Math.min(xe - xs, y.length);
   for (let i = 0; i < n; i++) {
     const d = (x[xs + i] as number) - (y[i] as number);
@@ -53,8 +53,10 @@ export class NewestPage {
       const later = time !== top.time ? time < top.time : compareBytes(raw, start, end, top.bytes) > 0;
       if (later) return;
     }
-    const bytes = Buffer.from(raw.subarray(start, end));
-    this.keep({ time, bytes, name: bytes.toString("utf8") });
+    // A copy by hand: most names fit V8's on-heap typed arrays, cheaper than a Buffer per name.
+    const bytes = new Uint8Array(end - start);
+    for (let i = start; i < end; i++) bytes[i - start] = raw[i] as number;
+    this.keep({ time, bytes, name: raw.toString("utf8", start, end) });
   }
 
   /** Offers an entry given as a string. */
@@ -70,15 +72,18 @@ export class NewestPage {
 
   private keep(entry: Entry): void {
     const { heap } = this;
-    heap.push(entry);
     this.chars += entry.name.length + 1;
-    // Sift up.
-    for (let i = heap.length - 1; i > 0; ) {
+    // Sift up (moving parents down into the hole).
+    let i = heap.length;
+    heap.push(entry);
+    while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!after(heap[i] as Entry, heap[parent] as Entry)) break;
-      [heap[i], heap[parent]] = [heap[parent] as Entry, heap[i] as Entry];
+      const p = heap[parent] as Entry;
+      if (!after(entry, p)) break;
+      heap[i] = p;
       i = parent;
     }
+    heap[i] = entry;
     // Drop the last entry while the ones before it already fill the page (beyond maxChars + 1:
     // then not even an empty name would fit after them).
     for (;;) {
@@ -92,17 +97,24 @@ export class NewestPage {
   private popTop(): void {
     const { heap } = this;
     const last = heap.pop() as Entry;
-    if (heap.length === 0) return;
-    heap[0] = last;
     const n = heap.length;
-    for (let i = 0; ; ) {
+    if (n === 0) return;
+    // Sift `last` down from the root (moving children up into the hole).
+    let i = 0;
+    for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const c = r < n && after(heap[r] as Entry, heap[l] as Entry) ? r : l;
-      if (!after(heap[c] as Entry, heap[i] as Entry)) break;
-      [heap[i], heap[c]] = [heap[c] as Entry, heap[i] as Entry];
+      let c = l;
+      let child = heap[l] as Entry;
+      if (r < n && after(heap[r] as Entry, child)) {
+        c = r;
+        child = heap[r] as Entry;
+      }
+      if (!after(child, last)) break;
+      heap[i] = child;
       i = c;
     }
+    heap[i] = last;
   }
 }
