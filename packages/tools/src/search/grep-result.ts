@@ -1,6 +1,6 @@
 import { type ContentSink, contentLines, type WholeContent, wholeContent } from "./grep-content-runs.js";
 import { contentFiles, type GrepRun } from "./grep-runs.js";
-import { LineStore } from "./line-store.js";
+import { LineStore, returnScratchStore } from "./line-store.js";
 import type { MtimeList } from "./mtime-list.js";
 import type { RgResult } from "./rg-runner.js";
 import type { LinePager } from "./search-output.js";
@@ -124,8 +124,13 @@ export class ContentResult implements GrepResult {
       // Most results fit the store: one parallel walk reads them whole, put in order here.
       const quick = await wholeContent(run, storeLimit);
       // Not whole after a complete run: too big, or a file's lines came apart; read in order instead.
-      if (quick.whole || (quick.rg.stop !== "enough" && quick.rg.stop !== "done")) {
-        const result = ContentResult.inOrder(quick, run.plan.req.before > 0 || run.plan.req.after > 0);
+      const useQuick = quick.whole || (quick.rg.stop !== "enough" && quick.rg.stop !== "done");
+      const ordered = useQuick
+        ? ContentResult.inOrder(quick, run.plan.req.before > 0 || run.plan.req.after > 0)
+        : undefined;
+      returnScratchStore(quick.lines);
+      if (ordered) {
+        const result = ordered;
         await result.serve(run, fill);
         return { result, rg: quick.rg };
       }

@@ -102,3 +102,25 @@ export class LineStore {
     this.ends = grown;
   }
 }
+
+/** The largest scratch store kept for the next search (what a whole-content read may grow to). */
+const SCRATCH_MAX_BYTES = 8 * 1024 * 1024;
+let spare: LineStore | undefined;
+
+/**
+ * A store for lines that are read, put in order into another store, and dropped (content mode's
+ * whole read). Reusing one across searches keeps its megabytes from becoming garbage each time:
+ * V8 frees large buffers only at a full collection, so a server doing content searches would hold
+ * several dead copies at once. Concurrent searches get fresh stores.
+ */
+export function takeScratchStore(): LineStore {
+  const store = spare ?? new LineStore();
+  spare = undefined;
+  return store;
+}
+
+/** Gives a store from `takeScratchStore` back, emptied, once nothing reads it any more. */
+export function returnScratchStore(store: LineStore): void {
+  store.truncate(0);
+  if (store.byteSize <= SCRATCH_MAX_BYTES) spare = store;
+}
