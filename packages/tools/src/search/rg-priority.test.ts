@@ -1,12 +1,15 @@
-// rg runs at a lower CPU priority than the server (niceness + RG_NICENESS), from its first
-// instruction: asked of the OS for the running process.
+// rg's CPU priority, asked of the OS for the running processes: a lone search runs at the server's
+// niceness; a search started while another is running runs RG_NICENESS lower, from its first
+// instruction.
 import { readFileSync } from "node:fs";
 import { getPriority } from "node:os";
+import { findMarkedProcesses } from "@boris-mcp/process-group";
 import { describe, expect, it } from "vitest";
 import { testConfig } from "../test/file-support.js";
-import { endlessSource, gone, rgOf } from "../test/rg-processes.js";
+import { comm, endlessSource, gone, rgOf } from "../test/rg-processes.js";
 import { searchFixture } from "../test/search-support.js";
 import { RG_NICENESS } from "./rg-priority.js";
+import { setSearchConcurrency } from "./rg-slots.js";
 
 const { folder, serve } = searchFixture("boris-rg-priority-");
 
@@ -17,18 +20,31 @@ function niceOf(pid: number): number {
 }
 
 describe("rg's CPU priority", () => {
-  it("is the server's niceness plus RG_NICENESS", async () => {
+  it("is the server's for a lone search, and RG_NICENESS lower for one started while another runs", async () => {
     const { root, rgPath } = await endlessSource(folder);
-    const h = await serve(testConfig({ rgPath }), root);
+    const config = testConfig({ rgPath });
+    setSearchConcurrency(config, 2);
+    const a = await serve(config, root);
+    const b = await serve(config, root);
     const abort = new AbortController();
-    const call = h.client
-      .callTool({ name: "grep", arguments: { pattern: "needle" } }, undefined, { signal: abort.signal })
-      .catch(() => "cancelled");
-    const pid = await rgOf(h.session);
-    expect(niceOf(pid)).toBe(Math.min(19, getPriority() + RG_NICENESS));
-    expect(niceOf(process.pid)).toBe(getPriority());
+    const search = (h: typeof a) =>
+      h.client
+        .callTool({ name: "grep", arguments: { pattern: "needle" } }, undefined, { signal: abort.signal })
+        .catch(() => "cancelled");
+    const first = search(a);
+    const lone = await rgOf(a.session);
+    expect(niceOf(lone)).toBe(getPriority());
+    const second = search(b);
+    const crowded = await rgOf(b.session);
+    expect(niceOf(crowded)).toBe(Math.min(19, getPriority() + RG_NICENESS));
+    // Every process of the lowered search's group has the lowered niceness.
+    for (const pid of findMarkedProcesses(b.session.marker)) {
+      if (comm(pid) === "rg") expect(niceOf(pid)).toBe(niceOf(crowded));
+    }
     abort.abort();
-    expect(await call).toBe("cancelled");
-    expect(await gone(pid)).toBe(true);
+    expect(await first).toBe("cancelled");
+    expect(await second).toBe("cancelled");
+    expect(await gone(lone)).toBe(true);
+    expect(await gone(crowded)).toBe(true);
   });
 });

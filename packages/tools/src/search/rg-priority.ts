@@ -2,11 +2,11 @@ import { accessSync, constants } from "node:fs";
 import type { Command } from "@boris-mcp/process-group";
 
 /**
- * The niceness ripgrep runs at. A search is a throughput job of seconds that keeps every core busy
- * (one thread per core, two slots); the server's event loop and the shells of bash calls are
- * latency jobs of milliseconds. At niceness 10 the scheduler gives a runnable rg about a tenth of
- * the CPU a niceness-0 process gets when they compete, so bash, view and the server itself cut in
- * ahead of the walks, while a search on an idle machine runs as fast as before.
+ * The niceness ripgrep runs at while searches pile up (runRgInSlot decides). A search is a
+ * throughput job of seconds that keeps every core busy (one thread per core, a slot per core); the
+ * server's event loop and the shells of bash calls are latency jobs of milliseconds. At niceness 10
+ * the scheduler gives a runnable rg about a tenth of the CPU a niceness-0 process gets when they
+ * compete, so bash, view and the server itself cut in ahead of the walks.
  */
 export const RG_NICENESS = 10;
 

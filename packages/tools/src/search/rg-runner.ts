@@ -17,6 +17,8 @@ export interface RgRun {
    * Return true once nothing more is needed: rg is killed at once instead of being read to the end.
    */
   onChunk(chunk: Buffer): boolean | undefined;
+  /** Start rg at RG_NICENESS (other searches of the server are running or waiting). */
+  readonly lowPriority?: boolean;
 }
 
 export type RgStop = "done" | "enough" | "timeout" | "cancelled" | "closed";
@@ -66,7 +68,7 @@ export async function runRg(rgPath: string, run: RgRun, ctx: ToolContext): Promi
       signal,
       onOutput,
       closeOutputOnKill: true,
-      wrap: atLowPriority,
+      wrap: run.lowPriority ? atLowPriority : undefined,
     });
   } catch (err) {
     const refused = fromSessionError(err);
