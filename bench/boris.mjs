@@ -10,6 +10,8 @@ import { connectStdio } from "./stdio-client.mjs";
 const require = createRequire(import.meta.url);
 /** Extra Node options for the servers under test (e.g. `--cpu-prof`), from BORIS_BENCH_NODE_OPTIONS. */
 const nodeOptions = () => (process.env.BORIS_BENCH_NODE_OPTIONS ?? "").split(" ").filter(Boolean);
+/** Extra server arguments (e.g. `--cgroup off`), from BORIS_BENCH_SERVER_ARGS. */
+const serverArgs = () => (process.env.BORIS_BENCH_SERVER_ARGS ?? "").split(" ").filter(Boolean);
 
 function binary(pkgName, binName) {
   const pkgFile = require.resolve(`${pkgName}/package.json`);
@@ -29,7 +31,7 @@ export function startBorisStdio({ workdir, args = [] }) {
   return connectStdio({
     name: "boris",
     command: process.execPath,
-    args: [...nodeOptions(), borisStdioBin(), "--workdir", workdir, ...args],
+    args: [...nodeOptions(), borisStdioBin(), "--workdir", workdir, ...args, ...serverArgs()],
   });
 }
 
@@ -41,7 +43,18 @@ export function startBorisHttp({ workdir, args = [] }) {
   const start = performance.now();
   const child = spawn(
     process.execPath,
-    [...nodeOptions(), borisHttpBin(), "--host", "127.0.0.1", "--port", "0", "--workdir", workdir, ...args],
+    [
+      ...nodeOptions(),
+      borisHttpBin(),
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--workdir",
+      workdir,
+      ...args,
+      ...serverArgs(),
+    ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   const log = tail(child.stderr);

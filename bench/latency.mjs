@@ -7,6 +7,12 @@ import { interleave, median, percentile } from "./stats.mjs";
 
 const PING_TARGET_MS = 0.6;
 const BASH_TARGET_RATIO = 1.5;
+/**
+ * Pause before each bash call, untimed: a server may fork its next helper process right after it
+ * answered, and without the pause that fork ran during the next subject's call (the bare spawn
+ * baseline more often than not, see roundOrder), inflating it. Agents' calls are seconds apart.
+ */
+const BASH_SETTLE_MS = 25;
 
 const summary = (times) => ({
   p50: median(times),
@@ -75,7 +81,7 @@ export async function bashTrue(ctx) {
     if (op) subjects[id] = () => op(p.endpoint, "true");
   }
   const runs = ctx.scale(100);
-  const results = await interleave(subjects, { runs, warmup: 5 });
+  const results = await interleave(subjects, { runs, warmup: 5, settleMs: BASH_SETTLE_MS });
   const p = p50s(results);
   ctx.log(
     `bash true p50: ${Object.entries(p)

@@ -31,14 +31,17 @@ export function roundOrder(names, round) {
 /**
  * Runs every subject `runs` times, interleaved (each round in roundOrder), after `warmup`
  * unrecorded rounds. `subjects` maps a name to an async function; a subject that is undefined is
- * skipped. Returns name → { times, last } (`last` is the value of the final run, for sanity checks
- * such as result counts).
+ * skipped. `settleMs` (untimed) passes before each run: work a subject does after it answered (a
+ * server forking its next helper process) then lands in its own time instead of the next
+ * subject's. Returns name → { times, last } (`last` is the value of the final run, for sanity
+ * checks such as result counts).
  */
-export async function interleave(subjects, { runs, warmup = 1 }) {
+export async function interleave(subjects, { runs, warmup = 1, settleMs = 0 }) {
   const names = Object.keys(subjects).filter((name) => subjects[name]);
   const out = Object.fromEntries(names.map((name) => [name, { times: [], last: undefined }]));
   for (let round = 0; round < warmup + runs; round++) {
     for (const name of roundOrder(names, round)) {
+      if (settleMs > 0) await sleep(settleMs);
       const { ms, value } = await timed(subjects[name]);
       if (round >= warmup) out[name].times.push(ms);
       out[name].last = value;

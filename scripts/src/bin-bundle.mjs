@@ -1,24 +1,3 @@
-const AJV_PROVIDER = /@modelcontextprotocol\/sdk\/dist\/esm\/validation\/ajv-provider\.js$/;
-const AJV_STUB = "\0boris:ajv-provider-stub";
-
-/** @type {import("rolldown").Plugin} */
-const withoutAjv = {
-  name: "boris:without-ajv",
-  async resolveId(source, importer, options) {
-    if (!source.endsWith("ajv-provider.js")) return null;
-    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-    return resolved && AJV_PROVIDER.test(resolved.id) ? AJV_STUB : null;
-  },
-  load(id) {
-    if (id !== AJV_STUB) return null;
-    return `export class AjvJsonSchemaValidator {
-  constructor() {
-    throw new Error("Ajv is not bundled into this binary: pass the Server a jsonSchemaValidator");
-  }
-}`;
-  },
-};
-
 const LAUNCHER = "\0boris:launcher";
 
 /**
@@ -67,11 +46,6 @@ await import(${JSON.stringify(appMain)});`;
  * `@vscode/ripgrep` stays external: it finds its per-platform binary package relative to itself,
  * so it is a dependency of each app and resolved from the app's folder at run time.
  *
- * The SDK's server module imports its Ajv-based JSON Schema validator only to build it as the
- * default of the `jsonSchemaValidator` option, which Boris always passes (tools'
- * `noElicitationValidator`): the module is replaced by one that throws if it is ever built, so
- * Ajv and its formats are neither bundled nor evaluated at start-up.
- *
  * `dist/main.js` itself is a launcher (see `launcher`): it sets a V8 flag and then imports the
  * app's code, `dist/bundle.js`.
  *
@@ -86,7 +60,7 @@ export function binBundle(configUrl) {
     platform: "node",
     external: [/^@vscode\/ripgrep(\/|$)/],
     logLevel: "warn",
-    plugins: [launcher(appMain), withoutAjv],
+    plugins: [launcher(appMain)],
     output: {
       dir: new URL("dist", app).pathname,
       format: "esm",

@@ -2,8 +2,12 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "@boris-mcp/config";
 import { Session, type SessionOptions, SessionRegistry } from "@boris-mcp/session";
-import { createSessionServer, type ScopeLogger, type ToolConfig } from "@boris-mcp/tools";
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import {
+  createSessionServer,
+  type ProtocolServer,
+  type ScopeLogger,
+  type ToolConfig,
+} from "@boris-mcp/tools";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { CLOSE_REASONS, type CloseReason } from "./close-reason.js";
@@ -43,7 +47,7 @@ export interface SharedConfig {
 /** One MCP session: the Boris Session, its protocol server and its transport. */
 interface Entry {
   readonly session: Session;
-  readonly server: Server;
+  readonly server: ProtocolServer;
   readonly transport: StreamableHTTPServerTransport;
   /** Resumable streams and their event store; none with a resume window of 0. */
   readonly calls: ResumableCalls | undefined;

@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
-import type { z } from "zod";
-import { createOptionsSchema, type RawOptions } from "./schema.js";
+import { type OptionIssue, parseRawOptions, type RawOptions } from "./schema.js";
 import { OPTION_SPECS, type OptionKey, type OptionSpec, type Program } from "./specs.js";
 
 /** Options after validation: typed, defaults applied, paths absolute, `auto` resolved. */
@@ -189,9 +188,9 @@ export function parseOptions(input: ParseInput): ParseResult {
     raw[key] = specOf.get(key)!.kind === "list" ? values : values[values.length - 1]!;
   }
 
-  const parsed = createOptionsSchema(input.toolNames).safeParse(raw as RawOptions);
-  if (!parsed.success) return error(program, describeIssue(parsed.error, given));
-  const o = parsed.data;
+  const parsed = parseRawOptions(raw as RawOptions, input.toolNames);
+  if (!parsed.ok) return error(program, describeIssue(parsed.issue, given));
+  const o = parsed.options;
 
   if (o.generateToken && o.token !== undefined) {
     const tokenLabel = given.get("token")!.label;
@@ -248,11 +247,9 @@ export function parseOptions(input: ParseInput): ParseResult {
   };
 }
 
-function describeIssue(err: z.ZodError, given: ReadonlyMap<OptionKey, Given>): string {
-  const issue = err.issues[0]!;
-  const key = issue.path[0] as OptionKey;
+function describeIssue(issue: OptionIssue, given: ReadonlyMap<OptionKey, Given>): string {
+  const { key, index } = issue;
   const source = given.get(key);
-  const index = typeof issue.path[1] === "number" ? issue.path[1] : undefined;
   const value = source
     ? index !== undefined
       ? source.values[index]

@@ -1,4 +1,5 @@
 export { Cgroup } from "./cgroup/cgroup.js";
+export { CgroupLauncher, type LaunchOptions } from "./cgroup/cgroup-launcher.js";
 export { type CgroupSupport, enableControllers, probeCgroupV2 } from "./cgroup/probe.js";
 export {
   CGROUP_KILL_WAIT_MS,

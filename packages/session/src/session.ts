@@ -146,14 +146,12 @@ export class Session {
    */
   run(file: string, args: readonly string[], options: SessionRunOptions): Run {
     this.assertOpen();
-    const { cgroup } = this;
-    const wrap = options.wrap;
     const run = startRun(file, args, {
       ...options,
       env: { ...options.env, ...this.env },
       graceMs: this.graceMs,
       // Outermost: the cgroup is entered before anything else of the command runs.
-      wrap: cgroup ? (command) => cgroup.enter(wrap ? wrap(command) : command) : wrap,
+      launcher: this.cgroup?.launcher(file),
       onKilled: this.options.onKilled,
     });
     // Runs whose groups are gone need no killing: forget them as new ones come.
@@ -233,6 +231,7 @@ export class Session {
    */
   async killNow(): Promise<void> {
     void this.close();
+    await this.cgroup?.closeLauncher().catch(() => {});
     try {
       await killNow({
         groups: [...this.runs],
@@ -253,6 +252,8 @@ export class Session {
     const hooks = [...this.closeHooks];
     const { cgroup, closeTally: tally, marker, graceMs } = this;
     this.closeHooks.clear();
+    // The launcher's waiting process is the server's, not the session's: it goes first, uncounted.
+    await cgroup?.closeLauncher().catch(() => {});
     const exceptGroups = new Set(runs.map((run) => run.pgid));
     await Promise.all([
       ...hooks.map(async (hook) => {

@@ -1,28 +1,27 @@
 import type { Session } from "@boris-mcp/session";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { noElicitationValidator } from "./core/no-elicitation.js";
 import { type ScopeLogger, SessionScope } from "./core/session-scope.js";
 import type { ToolConfig } from "./core/tool-config.js";
-import { serveToolsOnDemand, type ToolDefinition } from "./core/tool-registry.js";
+import type { ToolCatalog } from "./core/tool-registry.js";
+import { serveTools } from "./core/tool-server.js";
+import { advertisedTools } from "./listing/advertised-tools.js";
+import { ProtocolServer } from "./protocol/protocol-server.js";
 
 type ToolSet = typeof import("./tool-set.js");
 let toolSet: ToolSet | undefined;
 let loadingToolSet: Promise<ToolSet> | undefined;
 
 /**
- * The definitions of the tools `config` enables. Their code (and their argument schemas) is
- * imported on the first `tools/list` or `tools/call` of the process, not at start-up: the first
- * `initialize` does not need it, and a bundled binary keeps it in a chunk of its own.
+ * The tools `config` enables. Their code (their zod argument schemas with it) is imported on the
+ * first `tools/call` of the process (or a `tools/list` the pre-built listing cannot answer), not
+ * at start-up: a bundled binary keeps it in a chunk of its own.
  */
-function definitionsFor(config: ToolConfig): readonly ToolDefinition[] | Promise<readonly ToolDefinition[]> {
-  if (toolSet) return toolSet.toolsFor(config);
+function catalogFor(config: ToolConfig): ToolCatalog | Promise<ToolCatalog> {
+  if (toolSet) return toolSet.catalogFor(config);
   loadingToolSet ??= import("./tool-set.js").then((m) => {
     toolSet = m;
     return m;
   });
-  return loadingToolSet.then((m) => m.toolsFor(config));
+  return loadingToolSet.then((m) => m.catalogFor(config));
 }
 
 /**
@@ -30,12 +29,18 @@ function definitionsFor(config: ToolConfig): readonly ToolDefinition[] | Promise
  * call waits for the client's roots when they are not known yet.
  */
 export function registerTools(
-  server: McpServer | Server,
+  server: ProtocolServer,
   session: Session,
   config: ToolConfig,
   sessionScope?: SessionScope,
 ): void {
-  serveToolsOnDemand(server, session, config, () => definitionsFor(config), sessionScope);
+  serveTools(server, {
+    session,
+    config,
+    sessionScope,
+    catalog: () => catalogFor(config),
+    listing: () => advertisedTools(config),
+  });
 }
 
 /** What a server says about itself in the initialize result. */
@@ -54,21 +59,20 @@ export interface SessionServerOptions {
 }
 
 /**
- * The MCP server of one session, the same for both binaries: the SDK's low-level `Server` (the
- * tools install their own handlers, so McpServer's registration helpers would go unused) with every
- * tool `config` enables bound to `session`. With `config.followClientRoots`, a client that offers
- * roots gets its session started in and scoped to them (SessionScope). The caller connects it to a
- * transport.
+ * The MCP server of one session, the same for both binaries: a ProtocolServer with every tool
+ * `config` enables bound to `session`. With `config.followClientRoots`, a client that offers roots
+ * gets its session started in and scoped to them (SessionScope). The caller connects it to a
+ * transport (any implementation of the SDK's `Transport` interface).
  */
 export function createSessionServer(
   identity: ServerIdentity,
   session: Session,
   config: ToolConfig,
   options: SessionServerOptions = {},
-): Server {
-  const server = new Server(
+): ProtocolServer {
+  const server = new ProtocolServer(
     { name: identity.name, version: identity.version },
-    { capabilities: {}, instructions: identity.instructions, jsonSchemaValidator: noElicitationValidator },
+    { instructions: identity.instructions },
   );
   let sessionScope: SessionScope | undefined;
   if (config.followClientRoots) {
@@ -79,7 +83,7 @@ export function createSessionServer(
       logger: options.logger,
       rootsTimeoutMs: options.rootsTimeoutMs,
     });
-    server.setNotificationHandler(RootsListChangedNotificationSchema, () => scope.rootsChanged());
+    server.setNotificationHandler("notifications/roots/list_changed", () => scope.rootsChanged());
     sessionScope = scope;
   }
   registerTools(server, session, config, sessionScope);

@@ -1,6 +1,6 @@
 import type { ToolConfig } from "./core/tool-config.js";
 import { type AdvertisedToolName, toolNamesFor } from "./core/tool-names.js";
-import type { ToolDefinition } from "./core/tool-registry.js";
+import { catalogOf, type ToolCatalog, type ToolDefinition } from "./core/tool-registry.js";
 import { createFileTool } from "./files/create-file.js";
 import { strReplaceTool } from "./files/str-replace.js";
 import { strReplaceEditorTool } from "./files/str-replace-editor.js";
@@ -34,4 +34,9 @@ export function toolsFor(config: ToolConfig): readonly ToolDefinition[] {
     toolSets.set(config, defs);
   }
   return defs;
+}
+
+/** The catalog (listing and calls) of the tools a config enables. */
+export function catalogFor(config: ToolConfig): ToolCatalog {
+  return catalogOf(toolsFor(config));
 }

@@ -47,13 +47,19 @@ describe("LineTransport", () => {
     expect(t.closed()).toBe(0);
   });
 
-  it("reports a line that is not a JSON-RPC message as an error and goes on", async () => {
+  it("reports a line that is not a JSON-RPC message as an error, answers it as JSON-RPC says, and goes on", async () => {
     const t = setup();
     await t.transport.start();
     t.input.write('not json\n{"jsonrpc":"2.0","id":4,"method":"ping"}\n');
+    t.input.write('{"jsonrpc":"2.0","id":5,"method":["ping"]}\n{"jsonrpc":"2.0","method":7}\n');
     await tick();
-    expect(t.errors).toHaveLength(1);
-    expect(t.messages).toHaveLength(1);
+    expect(t.errors).toHaveLength(3);
+    expect(t.messages).toEqual([{ jsonrpc: "2.0", id: 4, method: "ping" }]);
+    // A broken notification has no id to answer to: only the other two are answered.
+    expect(t.written.map((l) => JSON.parse(l))).toMatchObject([
+      { jsonrpc: "2.0", id: null, error: { code: -32700 } },
+      { jsonrpc: "2.0", id: 5, error: { code: -32600 } },
+    ]);
   });
 
   it("closes once, saying why, when the input ends", async () => {

@@ -1,7 +1,6 @@
 import type { Readable, Writable } from "node:stream";
-import { deserializeMessage, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
+import { type JSONRPCMessage, MessageError, parseMessage, RpcErrorCode } from "@boris-mcp/tools";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { ErrorCode, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { type LineEvent, LineSplitter } from "./line-splitter.js";
 import { findRequestId, type RequestId } from "./request-id.js";
 
@@ -15,7 +14,8 @@ export interface LineTransportOptions {
 }
 
 /**
- * MCP over newline-delimited JSON on a pair of streams (stdin/stdout), in place of the SDK's
+ * MCP over newline-delimited JSON on a pair of streams (stdin/stdout), read with plain
+ * `JSON.parse` and the tools package's message guards (no zod parse per line), in place of the SDK's
  * StdioServerTransport, whose fixed 10 MiB read buffer closes the transport, answering nothing,
  * when a client sends a file close to --max-file-size. Here the limit follows the option; a longer
  * line is answered with a JSON-RPC error (when its id can be read) and the session goes on. The
@@ -50,7 +50,7 @@ export class LineTransport implements Transport {
   send(message: JSONRPCMessage): Promise<void> {
     if (this.closeReason !== undefined) return Promise.reject(new Error("the stdio transport is closed"));
     return new Promise((resolve, reject) => {
-      this.output.write(serializeMessage(message), (err) => (err ? reject(err) : resolve()));
+      this.output.write(`${JSON.stringify(message)}\n`, (err) => (err ? reject(err) : resolve()));
     });
   }
 
@@ -80,9 +80,10 @@ export class LineTransport implements Transport {
     if (event.kind === "line") {
       let message: JSONRPCMessage;
       try {
-        message = deserializeMessage(event.text);
+        message = parseMessage(event.text);
       } catch (err) {
         this.onerror?.(err as Error);
+        if (err instanceof MessageError) this.answerBadLine(err);
         return;
       }
       this.onmessage?.(message);
@@ -94,8 +95,19 @@ export class LineTransport implements Transport {
     this.send({
       jsonrpc: "2.0",
       id,
-      error: { code: ErrorCode.InvalidRequest, message: this.options.tooLongMessage(event.bytes) },
+      error: { code: RpcErrorCode.InvalidRequest, message: this.options.tooLongMessage(event.bytes) },
     }).catch(() => {});
+  }
+
+  /**
+   * JSON-RPC's answer to a line that is no message: a request whose shape is wrong gets
+   * -32600 by its id; text that is not JSON gets -32700 with a null id (there is no id to read).
+   * Anything else without an id (a broken notification or response) gets nothing.
+   */
+  private answerBadLine(err: MessageError): void {
+    if (err.id === undefined && err.code !== RpcErrorCode.ParseError) return;
+    const answer = { jsonrpc: "2.0", id: err.id ?? null, error: { code: err.code, message: err.message } };
+    this.send(answer as unknown as JSONRPCMessage).catch(() => {});
   }
 
   private end(reason: string): void {

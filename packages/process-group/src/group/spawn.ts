@@ -34,7 +34,7 @@ function isExecutable(path: string): boolean {
 }
 
 /** Why `file` cannot be started in `cwd`, or undefined when nothing visible stands in the way. */
-function startProblem(file: string, cwd: string, path: string | undefined): string | undefined {
+export function startProblem(file: string, cwd: string, path: string | undefined): string | undefined {
   try {
     if (!statSync(cwd).isDirectory()) return `working directory ${cwd} is not a directory`;
   } catch {

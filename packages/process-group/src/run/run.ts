@@ -1,5 +1,6 @@
 import { constants } from "node:os";
 import type { Writable } from "node:stream";
+import type { CgroupLauncher } from "../cgroup/cgroup-launcher.js";
 import { type SpawnedGroup, spawnGroup } from "../group/spawn.js";
 import { DEFAULT_GRACE_MS, terminate } from "../group/terminate.js";
 import { type KillObserver, KillTally } from "../kill-tally.js";
@@ -52,6 +53,11 @@ export interface RunOptions {
    * the command runs (a wrapper that enters a cgroup, then execs the command).
    */
   readonly wrap?: (command: Command) => Command;
+  /**
+   * Starts the (wrapped) command inside a cgroup from its first instruction, through a process
+   * that entered the cgroup ahead of time when one is ready (see CgroupLauncher).
+   */
+  readonly launcher?: CgroupLauncher;
   /** Told how many processes each kill of this run signalled (kill path `group`). */
   readonly onKilled?: KillObserver;
 }
@@ -101,12 +107,15 @@ export class Run implements ProcessGroup {
 
   constructor(file: string, args: readonly string[], options: RunOptions) {
     const command = options.wrap ? options.wrap({ file, args }) : { file, args };
-    this.group = spawnGroup(command.file, command.args, {
-      cwd: options.cwd,
-      env: options.env,
-      fd3: options.fd3Input !== undefined,
-      wrapped: command.file === file ? undefined : file,
-    });
+    const fd3 = options.fd3Input !== undefined;
+    this.group = options.launcher
+      ? options.launcher.start(command, { cwd: options.cwd, env: options.env ?? {}, fd3 }, file)
+      : spawnGroup(command.file, command.args, {
+          cwd: options.cwd,
+          env: options.env,
+          fd3,
+          wrapped: command.file === file ? undefined : file,
+        });
     this.onKilled = options.onKilled;
     this.pid = this.group.pid;
     this.pgid = this.group.pgid;
@@ -140,7 +149,12 @@ export class Run implements ProcessGroup {
     const onAbort = () => void this.kill("cancelled");
     if (signal?.aborted) onAbort();
     else signal?.addEventListener("abort", onAbort, { once: true });
-    this.result = this.settle(options.drainMs).finally(() => signal?.removeEventListener("abort", onAbort));
+    this.result = this.settle(options.drainMs).finally(() => {
+      signal?.removeEventListener("abort", onAbort);
+      // After the result's own callbacks: the spawn of the next spare blocks the event loop.
+      const { launcher } = options;
+      if (launcher) setImmediate(() => launcher.prepare());
+    });
     // Only a throwing onOutput rejects it, and its caller awaits it; never an unhandled rejection.
     this.result.catch(() => {});
   }

@@ -176,6 +176,41 @@ describe.skipIf(cgroupSkipReason !== undefined)("session cgroups", () => {
     expect(existsSync(server)).toBe(false);
   });
 
+  it("starts the next command in a spare that entered the cgroup already, and ends it uncounted on close", async () => {
+    const counts: Partial<Record<KillPath, number>> = {};
+    const s = newSession(300, {
+      onKilled: (by, count) => {
+        counts[by] = (counts[by] ?? 0) + count;
+      },
+    });
+    await s.run("true", [], { cwd: dir }).result;
+    const cgroup = new Cgroup(s.cgroupPath!);
+    // Once the command is over, the one process left in the session's cgroup is the spare.
+    expect(await waitFor(() => cgroup.pids().length === 1)).toBe(true);
+    const [spare] = cgroup.pids();
+    leftovers.pid(spare!);
+    const inCgroup = cgroupOf(spare!)!;
+    expect(s.cgroupPath!.endsWith(inCgroup)).toBe(true);
+    // Not one of the session's processes while it waits: no marker (its command gets it).
+    expect(markerValuesOf(spare!)).toEqual([]);
+    const next = s.run("bash", ["-c", 'cat /proc/self/cgroup; echo "marker=$BORIS_SESSION"'], {
+      cwd: dir,
+      outputLimit: 10_000,
+    });
+    expect(next.pid).toBe(spare);
+    const { stdout } = await next.result;
+    expect(stdout).toContain(`0::${inCgroup}\n`);
+    expect(stdout).toContain(`marker=${s.marker.value}\n`);
+    expect(await waitFor(() => cgroup.pids().length === 1 && cgroup.pids()[0] !== spare)).toBe(true);
+    const [nextSpare] = cgroup.pids();
+    leftovers.pid(nextSpare!);
+    await s.close();
+    expect(isRunning(nextSpare!)).toBe(false);
+    expect(existsSync(s.cgroupPath!)).toBe(false);
+    // The spare was the server's, not a process of the session: no kill path counted it.
+    expect(counts).toEqual({});
+  });
+
   it("with cgroups off, the marker alone cannot find them (what the cgroup is for)", async () => {
     const s = newSession(300, { containment: Containment.marker("off") });
     const pidFile = join(dir, "off.pids");

@@ -1,6 +1,7 @@
 import {
   CGROUP_KILL_WAIT_MS,
   type Cgroup,
+  CgroupLauncher,
   type Command,
   type KillTally,
   killCgroup,
@@ -8,6 +9,7 @@ import {
   type TerminateCgroupOptions,
   terminateCgroup,
 } from "@boris-mcp/process-group";
+import { MARKER_NAME } from "../marker-name.js";
 import type { CgroupLimits, ServerCgroup } from "./server-cgroup.js";
 
 /**
@@ -17,6 +19,7 @@ import type { CgroupLimits, ServerCgroup } from "./server-cgroup.js";
  */
 export class SessionCgroup {
   private cgroup: Cgroup | undefined;
+  private starter: CgroupLauncher | undefined;
   private removed = false;
 
   constructor(
@@ -40,19 +43,38 @@ export class SessionCgroup {
    * Throws SpawnError when it cannot be made (or is already removed): nothing must run outside it.
    */
   enter(command: Command): Command {
-    if (this.removed)
-      throw new SpawnError(`could not start ${command.file}: the session's cgroup is removed`);
+    return this.made(command.file).enter(command);
+  }
+
+  /**
+   * What starts the session's commands inside its cgroup (a process that entered it ahead of time,
+   * see CgroupLauncher); the cgroup is made on first use. Throws SpawnError as `enter` does.
+   */
+  launcher(file: string): CgroupLauncher {
+    const cgroup = this.made(file);
+    // The waiting process is not the session's until it runs a command: no marker until then.
+    this.starter ??= new CgroupLauncher(cgroup, [MARKER_NAME]);
+    return this.starter;
+  }
+
+  /** Ends the launcher's waiting process, so that only the session's own processes are left. */
+  async closeLauncher(): Promise<void> {
+    await this.starter?.close();
+  }
+
+  private made(file: string): Cgroup {
+    if (this.removed) throw new SpawnError(`could not start ${file}: the session's cgroup is removed`);
     if (!this.cgroup) {
       try {
         this.cgroup = this.server.createSession(this.name, this.limits);
       } catch (err) {
         const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
         throw new SpawnError(
-          `could not start ${command.file}: the session's cgroup could not be made under ${this.server.cgroup.path} (${why})`,
+          `could not start ${file}: the session's cgroup could not be made under ${this.server.cgroup.path} (${why})`,
         );
       }
     }
-    return this.cgroup.enter(command);
+    return this.cgroup;
   }
 
   /** TERM to what only the cgroup holds, until it is gone or the grace is over (see terminateCgroup). */
@@ -71,6 +93,7 @@ export class SessionCgroup {
    */
   async remove(): Promise<void> {
     this.removed = true;
+    await this.closeLauncher();
     const cgroup = this.cgroup;
     if (!cgroup) return;
     if (cgroup.populated()) {

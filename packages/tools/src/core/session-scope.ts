@@ -1,18 +1,27 @@
 import type { Session } from "@boris-mcp/session";
-import { z } from "zod";
+import type { RequestExtra } from "../protocol/rpc-endpoint.js";
 import { canonicalizeSync } from "../scope/canonical-path.js";
 import { createPathScope, type PathScope } from "../scope/path-scope.js";
 import { type ClientRoot, rootDirs } from "../scope/root-dirs.js";
-import type { RequestExtra } from "./tool-registry.js";
 
 /** How long a client may take to answer `roots/list`, ms. */
 export const ROOTS_TIMEOUT_MS = 10_000;
 
 /**
- * A `roots/list` answer, read leniently: the SDK's schema refuses the whole list for one root that
- * is not `file://`, where such a root is just ignored (with a log line) and the others still count.
+ * The roots of a `roots/list` answer, read leniently: the SDK's schema refuses the whole list for
+ * one root that is not `file://`, where such a root is just ignored (with a log line) and the others
+ * still count. Only an answer without a `roots` array of objects with a string `uri` is refused.
  */
-const RootsAnswerSchema = z.looseObject({ roots: z.array(z.looseObject({ uri: z.string() })) });
+function rootsOf(result: Record<string, unknown>): ClientRoot[] {
+  const { roots } = result;
+  const valid =
+    Array.isArray(roots) &&
+    roots.every(
+      (r) => typeof r === "object" && r !== null && typeof (r as { uri?: unknown }).uri === "string",
+    );
+  if (!valid) throw new Error("the roots/list answer has no list of roots with a string uri each");
+  return roots as ClientRoot[];
+}
 
 /** Where the roots' decisions are logged (the apps' logger fits). */
 export interface ScopeLogger {
@@ -88,10 +97,11 @@ export class SessionScope {
     const asked = this.changes;
     const { logger } = this.options;
     try {
-      const result = await extra.sendRequest({ method: "roots/list" }, RootsAnswerSchema, {
-        timeout: this.options.rootsTimeoutMs ?? ROOTS_TIMEOUT_MS,
-      });
-      this.apply(result.roots);
+      const result = await extra.sendRequest(
+        { method: "roots/list" },
+        { timeout: this.options.rootsTimeoutMs ?? ROOTS_TIMEOUT_MS },
+      );
+      this.apply(rootsOf(result));
     } catch (err) {
       // The call that carried the question was cancelled before it was sent: the next call asks.
       if (extra.signal.aborted) return;

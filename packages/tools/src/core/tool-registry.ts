@@ -1,23 +1,13 @@
 import type { Session } from "@boris-mcp/session";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { Protocol, type RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import {
-  type CallToolResult,
-  ListToolsRequestSchema,
-  type ServerNotification,
-  type ServerRequest,
-  type Tool,
-  type ToolAnnotations,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import type { RequestExtra } from "../protocol/rpc-endpoint.js";
 import type { PathScope } from "../scope/path-scope.js";
 import { ErrorCode, errorResult, ToolError, textResult } from "./errors.js";
 import { fromSessionError } from "./session-errors.js";
-import type { SessionScope } from "./session-scope.js";
 import type { ToolConfig } from "./tool-config.js";
 
-export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+export type { RequestExtra };
 
 /** What a handler gets besides its parsed arguments. */
 export interface ToolContext {
@@ -171,127 +161,100 @@ export function formatInvalidInput(tool: string, error: z.ZodError, args: Record
   return `${tool}: ${parts.join("; ")}. Fix the arguments and call again.`;
 }
 
-type ServerLike = McpServer | Server;
-
-/**
- * tools/call with `arguments` of any JSON type: the SDK's own schema would reject a non-object
- * with a protocol error dumping zod issues, where the model needs `[INVALID_INPUT]` and a fix.
- */
-const LenientCallToolRequestSchema = z.object({
-  method: z.literal("tools/call"),
-  params: z.looseObject({
-    name: z.string(),
-    arguments: z.unknown().optional(),
-    _meta: z.looseObject({ progressToken: z.union([z.string(), z.number()]).optional() }).optional(),
-  }),
-});
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function lowLevel(server: ServerLike): Server {
-  return server instanceof Server ? server : server.server;
+/** One tools/call as the server hands it over (see ToolCatalog.call). */
+export interface ToolCall {
+  readonly name: string;
+  /** The call's `arguments`, as sent: any JSON value, or undefined. */
+  readonly arguments: unknown;
+  readonly progressToken: string | number | undefined;
+  readonly session: Session;
+  readonly config: ToolConfig;
+  readonly extra: RequestExtra;
+  /** The scope of this call; undefined when it was cancelled while the client's roots were asked for. */
+  scope(): PathScope | undefined | Promise<PathScope | undefined>;
 }
 
-/** The tools of one list by name, computed once per list of definitions. */
-const byNameCache = new WeakMap<readonly ToolDefinition[], Map<string, ToolDefinition>>();
-
-function toolsByName(defs: readonly ToolDefinition[]): Map<string, ToolDefinition> {
-  let byName = byNameCache.get(defs);
-  if (!byName) {
-    byName = new Map(defs.map((d) => [d.name, d]));
-    byNameCache.set(defs, byName);
-  }
-  return byName;
+/** The tools of one session's server: what tools/list shows, and how a call is validated and run. */
+export interface ToolCatalog {
+  readonly tools: readonly Tool[];
+  call(call: ToolCall): Promise<CallToolResult>;
 }
+
+const catalogs = new WeakMap<readonly ToolDefinition[], ToolCatalog>();
 
 /**
- * Serves `defs` on `server` for one session. Argument validation is ours (not the SDK's) so a bad
- * call gets `[INVALID_INPUT] …` naming the field; unexpected exceptions become error results.
- * With `sessionScope`, a call waits for the client's roots when they are not known yet.
+ * The catalog of `defs`, computed once per list of definitions. Argument validation is ours (not
+ * the SDK's) so a bad call gets `[INVALID_INPUT] …` naming the field; unexpected exceptions become
+ * error results.
  */
-export function serveTools(
-  server: ServerLike,
-  session: Session,
-  config: ToolConfig,
-  defs: readonly ToolDefinition[],
-  sessionScope?: SessionScope,
-): void {
-  serveToolsOnDemand(server, session, config, () => defs, sessionScope);
-}
-
-/**
- * serveTools with the definitions produced on first use: the first `tools/list` or `tools/call`
- * asks `load` for them (the binaries import the tools' code then, not at start-up).
- */
-export function serveToolsOnDemand(
-  server: ServerLike,
-  session: Session,
-  config: ToolConfig,
-  load: () => readonly ToolDefinition[] | Promise<readonly ToolDefinition[]>,
-  sessionScope?: SessionScope,
-): void {
-  const low = lowLevel(server);
-  low.registerCapabilities({ tools: { listChanged: false } });
-  low.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: describeTools(await load()) }));
-  // The base class's registration: Server's own wraps tools/call in the strict SDK schema again.
-  Protocol.prototype.setRequestHandler.call(
-    low,
-    LenientCallToolRequestSchema,
-    async (request, extra): Promise<CallToolResult> => {
-      const { name } = request.params;
-      const defs = await load();
-      const def = toolsByName(defs).get(name);
-      if (!def) {
-        return errorResult(
-          ErrorCode.INVALID_INPUT,
-          `unknown tool '${name}'. Available tools: ${defs.map((d) => d.name).join(", ")}.`,
-        );
-      }
-      const given = request.params.arguments === undefined ? {} : request.params.arguments;
-      if (!isPlainObject(given)) {
-        return errorResult(
-          ErrorCode.INVALID_INPUT,
-          `${name}: 'arguments' must be an object of named arguments, got ${describeType(given)}. Call ${name} with e.g. {"${advertisedNames(def)[0] ?? "arg"}": …}.`,
-        );
-      }
-      const rawArgs = given;
-      const parsed = def.inputSchema.safeParse(rawArgs);
-      if (!parsed.success) return invalidArguments(name, parsed.error, rawArgs);
-      const progressToken = request.params._meta?.progressToken;
-      const scope = sessionScope
-        ? (sessionScope.ready ?? (await sessionScope.settle(extra)))
-        : config.pathScope;
-      // Cancelled while the client's roots were still unknown: nothing ran (nobody reads this answer).
-      if (!scope) return textResult(`${name} cancelled before it ran.`);
-      const ctx: ToolContext = {
-        session,
-        config,
-        scope,
-        signal: extra.signal,
-        progressToken,
-        extra,
-        async sendProgress(progress, message) {
-          if (progressToken === undefined || extra.signal.aborted) return;
-          await extra
-            .sendNotification({
-              method: "notifications/progress",
-              params: { progressToken, progress, ...(message !== undefined ? { message } : {}) },
-            })
-            .catch(() => {});
-        },
-      };
-      try {
-        return await def.handler(parsed.data, ctx);
-      } catch (err) {
-        const toolError = err instanceof ToolError ? err : fromSessionError(err);
-        if (toolError) return errorResult(toolError.code, toolError.message);
-        return errorResult(
-          ErrorCode.IO_ERROR,
-          `${name} failed unexpectedly: ${(err as Error)?.message ?? String(err)}`,
-        );
-      }
+export function catalogOf(defs: readonly ToolDefinition[]): ToolCatalog {
+  let catalog = catalogs.get(defs);
+  if (catalog) return catalog;
+  const byName = new Map(defs.map((d) => [d.name, d]));
+  catalog = {
+    get tools() {
+      return describeTools(defs);
     },
-  );
+    call: (call) => {
+      const def = byName.get(call.name);
+      if (!def) {
+        return Promise.resolve(
+          errorResult(
+            ErrorCode.INVALID_INPUT,
+            `unknown tool '${call.name}'. Available tools: ${defs.map((d) => d.name).join(", ")}.`,
+          ),
+        );
+      }
+      return callTool(def, call);
+    },
+  };
+  catalogs.set(defs, catalog);
+  return catalog;
+}
+
+async function callTool(def: ToolDefinition, call: ToolCall): Promise<CallToolResult> {
+  const { name, extra, progressToken } = call;
+  const given = call.arguments === undefined ? {} : call.arguments;
+  if (!isPlainObject(given)) {
+    return errorResult(
+      ErrorCode.INVALID_INPUT,
+      `${name}: 'arguments' must be an object of named arguments, got ${describeType(given)}. Call ${name} with e.g. {"${advertisedNames(def)[0] ?? "arg"}": …}.`,
+    );
+  }
+  const parsed = def.inputSchema.safeParse(given);
+  if (!parsed.success) return invalidArguments(name, parsed.error, given);
+  const scope = await call.scope();
+  // Cancelled while the client's roots were still unknown: nothing ran (nobody reads this answer).
+  if (!scope) return textResult(`${name} cancelled before it ran.`);
+  const ctx: ToolContext = {
+    session: call.session,
+    config: call.config,
+    scope,
+    signal: extra.signal,
+    progressToken,
+    extra,
+    async sendProgress(progress, message) {
+      if (progressToken === undefined || extra.signal.aborted) return;
+      await extra
+        .sendNotification({
+          method: "notifications/progress",
+          params: { progressToken, progress, ...(message !== undefined ? { message } : {}) },
+        })
+        .catch(() => {});
+    },
+  };
+  try {
+    return await def.handler(parsed.data, ctx);
+  } catch (err) {
+    const toolError = err instanceof ToolError ? err : fromSessionError(err);
+    if (toolError) return errorResult(toolError.code, toolError.message);
+    return errorResult(
+      ErrorCode.IO_ERROR,
+      `${name} failed unexpectedly: ${(err as Error)?.message ?? String(err)}`,
+    );
+  }
 }

@@ -14,6 +14,15 @@ export function openFd(path: string, flags: number, mode?: number): Promise<numb
   return settle((done) => fs.open(path, flags, mode, done));
 }
 
+/**
+ * open(2) on the calling thread, for opens that wait for no I/O: a path the caller has just
+ * canonicalised (realpath walked the same components, so every lookup is in the dentry cache) with
+ * O_NONBLOCK or O_PATH. It saves the thread-pool round trip, which costs more than the open.
+ */
+export function openFdNow(path: string, flags: number): number {
+  return fs.openSync(path, flags);
+}
+
 /** Reads into `buffer` at `offset`; resolves with the bytes read (0 at end of file). */
 export function readFd(
   fd: number,

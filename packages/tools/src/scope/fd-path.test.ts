@@ -25,7 +25,7 @@ describe.skipIf(!hasProcFd)("realPathOfFd", () => {
       renameSync(path.join(root, "next"), name);
       const stats = await handle.stat();
       expect(stats.nlink).toBe(1);
-      expect(await realPathOfFd(handle.fd, stats)).toBe(name);
+      expect(realPathOfFd(handle.fd, stats)).toBe(name);
     } finally {
       await handle.close();
     }
@@ -36,7 +36,7 @@ describe.skipIf(!hasProcFd)("realPathOfFd", () => {
     writeFileSync(name, "still here\n");
     const handle = await open(name, "r");
     try {
-      expect(await realPathOfFd(handle.fd, await handle.stat())).toBe(name);
+      expect(realPathOfFd(handle.fd, await handle.stat())).toBe(name);
     } finally {
       await handle.close();
     }

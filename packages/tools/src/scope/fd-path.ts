@@ -1,5 +1,4 @@
-import { existsSync, type Stats } from "node:fs";
-import { lstat, readlink } from "node:fs/promises";
+import { existsSync, lstatSync, readlinkSync, type Stats } from "node:fs";
 
 /**
  * Linux shows every open descriptor as a "magic" link under /proc/self/fd: reading the link gives
@@ -20,9 +19,9 @@ export function fdPath(fd: number): string {
 const DELETED = " (deleted)";
 
 /** Whether `path` names the object `stats` describes (false when it names nothing or another). */
-async function names(path: string, stats: Stats): Promise<boolean> {
+function names(path: string, stats: Stats): boolean {
   try {
-    const named = await lstat(path);
+    const named = lstatSync(path);
     return named.ino === stats.ino && named.dev === stats.dev;
   } catch {
     return false;
@@ -34,11 +33,13 @@ async function names(path: string, stats: Stats): Promise<boolean> {
  * whose name went away while it was open keeps the path it had, without the kernel's suffix: one
  * unlinked (`stats.nlink === 0`), and one another file was renamed over while a hard link keeps it
  * (a name that really ends in the suffix still names the object, and is kept).
+ * Synchronous: the kernel builds the link's text from the open file in memory (no I/O), so a
+ * thread-pool round trip would cost many times the call.
  */
-export async function realPathOfFd(fd: number, stats: Stats): Promise<string | undefined> {
+export function realPathOfFd(fd: number, stats: Stats): string | undefined {
   if (!hasProcFd) return undefined;
-  const link = await readlink(fdPath(fd));
+  const link = readlinkSync(fdPath(fd));
   if (!link.endsWith(DELETED)) return link;
-  if (stats.nlink > 0 && (await names(link, stats))) return link;
+  if (stats.nlink > 0 && names(link, stats)) return link;
   return link.slice(0, -DELETED.length);
 }

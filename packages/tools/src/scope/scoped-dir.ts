@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import { chmod, lstat, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { closeFd, openFd } from "./fd-io.js";
+import { closeFd, openFdNow } from "./fd-io.js";
 import { fdPath, hasProcFd } from "./fd-path.js";
 import type { DenialKind, PathScope } from "./path-scope.js";
 import { checkOpened } from "./scoped-open.js";
@@ -84,12 +84,13 @@ export async function openDirInScope(scope: PathScope, dir: string, given: strin
   if (!pins(scope)) return { ok: true, dir: dirByPath(dir) };
   let fd: number;
   try {
-    fd = await openFd(dir, DIR_FLAGS);
+    // O_PATH on a canonicalised path: a lookup in the dentry cache, nothing to wait for.
+    fd = openFdNow(dir, DIR_FLAGS);
   } catch (err) {
     if (await becameLink(err, dir)) return swapped(given);
     throw err;
   }
-  const { checked } = await checkOpened(scope, fd, dir, given);
+  const { checked } = checkOpened(scope, fd, dir, given);
   return checked.ok ? { ok: true, dir: byFd(checked.path, fd) } : checked;
 }
 
@@ -155,7 +156,7 @@ async function descend(
       // NOFOLLOW: a symlink put in its place since is an error instead of a way out.
       let fd: number;
       try {
-        fd = await openFd(entry, DIR_FLAGS);
+        fd = openFdNow(entry, DIR_FLAGS);
       } catch (err) {
         if (!(await becameLink(err, entry))) throw err;
         await current.close();

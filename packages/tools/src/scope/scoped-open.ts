@@ -1,5 +1,5 @@
 import { constants, type Stats } from "node:fs";
-import { closeFd, fstatFd, openFd } from "./fd-io.js";
+import { closeFd, fstatFd, openFdNow } from "./fd-io.js";
 import { realPathOfFd } from "./fd-path.js";
 import type { DenialKind, PathScope, ScopedPath } from "./path-scope.js";
 
@@ -9,7 +9,8 @@ const { O_RDONLY, O_NONBLOCK, O_NOFOLLOW } = constants;
  * How a file tool opens what it reads: read-only, without following a final symlink (the path was
  * resolved and checked; a symlink there now is a swap), and non-blocking, so a FIFO without a writer
  * or a device cannot hold a thread-pool thread in open(). O_NONBLOCK changes nothing for regular
- * files and directories.
+ * files and directories. The open happens on the calling thread (`openFdNow`): it follows a path
+ * that was canonicalised just before, and O_NONBLOCK means it waits for nothing.
  */
 export const SCOPED_READ_FLAGS = O_RDONLY | O_NONBLOCK | O_NOFOLLOW;
 
@@ -71,7 +72,7 @@ export async function openInScope(
     if (!resolved.ok) return resolved;
     let fd: number;
     try {
-      fd = await openFd(resolved.path, SCOPED_READ_FLAGS);
+      fd = openFdNow(resolved.path, SCOPED_READ_FLAGS);
     } catch (err) {
       if ((err as NodeJS.ErrnoException)?.code !== "ELOOP") throw err;
       // The resolved path ends in a symlink now: the name changed since it was checked.
@@ -82,7 +83,7 @@ export async function openInScope(
         reason: `${given} keeps being replaced by a symbolic link while it is opened; access is refused. Retry once it stays put.`,
       };
     }
-    const { checked, stats } = await checkOpened(scope, fd, resolved.path, given);
+    const { checked, stats } = checkOpened(scope, fd, resolved.path, given);
     return checked.ok ? { ok: true, file: scopedFile(fd, checked.path, stats) } : checked;
   }
 }
@@ -91,15 +92,15 @@ export async function openInScope(
  * fstat and `checkDescriptor` of `fd`, just opened by canonical path `expected`; closes it when the
  * check refuses it or anything throws, so the caller owns it only when it passed.
  */
-export async function checkOpened(
+export function checkOpened(
   scope: PathScope,
   fd: number,
   expected: string,
   given: string,
-): Promise<{ readonly checked: ScopedPath; readonly stats: Stats }> {
+): { readonly checked: ScopedPath; readonly stats: Stats } {
   try {
     const stats = fstatFd(fd);
-    const checked = await checkDescriptor(scope, fd, stats, expected, given);
+    const checked = checkDescriptor(scope, fd, stats, expected, given);
     if (!checked.ok) closeFd(fd);
     return { checked, stats };
   } catch (err) {
@@ -113,15 +114,15 @@ export async function checkOpened(
  * when the descriptor's real path is the same, nothing moved; otherwise a component was swapped on
  * the way and the real path decides. Without restrictions (or without /proc) there is nothing to ask.
  */
-export async function checkDescriptor(
+export function checkDescriptor(
   scope: PathScope,
   fd: number,
   stats: Stats,
   expected: string,
   given: string,
-): Promise<ScopedPath> {
+): ScopedPath {
   if (scope.unrestricted) return { ok: true, path: expected };
-  const real = await realPathOfFd(fd, stats);
+  const real = realPathOfFd(fd, stats);
   if (real === undefined || real === expected) return { ok: true, path: expected };
   return scope.check(real, `${given} (changed while it was being opened; it now leads to ${real})`);
 }

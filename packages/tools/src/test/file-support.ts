@@ -6,9 +6,9 @@ import path from "node:path";
 import { Session, type SessionOptions } from "@boris-mcp/session";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolConfig } from "../core/tool-config.js";
+import { ProtocolServer } from "../protocol/protocol-server.js";
 import { createPathScope } from "../scope/path-scope.js";
 import { registerTools } from "../session-server.js";
 
@@ -63,7 +63,7 @@ export async function connect(
   sessionOptions: Partial<SessionOptions> = {},
 ): Promise<Harness> {
   const session = new Session({ workdir, graceMs: 200, ...sessionOptions });
-  const server = new Server({ name: "boris-test", version: "0.0.0" }, { capabilities: {} });
+  const server = new ProtocolServer({ name: "boris-test", version: "0.0.0" });
   registerTools(server, session, config);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: "test-client", version: "0.0.0" });

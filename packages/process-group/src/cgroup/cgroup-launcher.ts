@@ -1,0 +1,227 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { resolve } from "node:path";
+import type { Writable } from "node:stream";
+import { SpawnedGroup, spawnGroup, startProblem } from "../group/spawn.js";
+import { signalGroup } from "../group/terminate.js";
+import type { Command } from "../run/run.js";
+import { type Cgroup, ENTRY_SHELL } from "./cgroup.js";
+
+/**
+ * Entering a cgroup means writing to its cgroup.procs, and the kernel makes that write wait for an
+ * RCU grace period (cgroup_threadgroup_rwsem, unless the hierarchy is mounted with favordynmods)
+ * whenever no other migration happened in the last few milliseconds: measured 10–13 ms on a busy
+ * 2-core box, 0.1 ms when writes come back to back. Every command would pay it, since an agent's
+ * commands come seconds apart. So the launcher keeps one process that has entered the cgroup
+ * already and waits for its command (the spare): a command starts by handing its argv to the spare,
+ * which execs it — inside the cgroup from its first instruction, as with the entry wrapper — and
+ * the next spare enters while the command runs.
+ *
+ * The spare reads its command from fd 3 (with builtins only: no fork), one shell-quoted word list
+ * (cwd, whether PWD is set, PWD, the withheld variables, then the argv) until end of file, and
+ * execs it in that directory with that environment. A failed entry is exit 126 with one line on
+ * stderr, as with the wrapper.
+ */
+const SPARE_SCRIPT = [
+  'echo $$ 2>/dev/null >"$1" || { echo "$0: could not enter the session cgroup ($1); the command was not run" >&2; exit 126; }',
+  '__boris_m=; while IFS= read -r __boris_l; do __boris_m="$__boris_m$__boris_l\n"; done <&3',
+  '__boris_m="$__boris_m$__boris_l"; exec 3<&-',
+  // Nothing came (the server discarded the spare or went away): nothing to run.
+  '[ -n "$__boris_m" ] || exit 125',
+  'eval "set -- $__boris_m"; unset __boris_m __boris_l',
+  // cd updates OLDPWD: the command gets the server's, as a spawned one would.
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
+  '[ -n "${OLDPWD+x}" ] && __boris_o=$OLDPWD',
+  'cd -- "$1" || exit 126',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
+  'if [ -n "${__boris_o+x}" ]; then OLDPWD=$__boris_o; unset __boris_o; else unset OLDPWD; fi',
+  // PWD as a spawned command would have it: the run's, else the server's, else none.
+  'if [ "$2" = set ]; then PWD=$3; export PWD; else unset PWD; fi; shift 3',
+  // The withheld variables (NAME=value words, counted): the command carries them, the spare did not.
+  '__boris_n=$1; shift; while [ "$__boris_n" -gt 0 ]; do export "$1"; shift; __boris_n=$((__boris_n - 1)); done',
+  'unset __boris_n; exec "$@"',
+].join("\n");
+
+/**
+ * The longest word list handed to a spare: dash's `read` takes a pipe one byte per system call, so
+ * a bigger command starts through the wrapper instead.
+ */
+const MAX_SPARE_MESSAGE = 16 * 1024;
+
+function quoted(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/** What a command started by the launcher needs: the run's spawn options, without fd 3. */
+export interface LaunchOptions {
+  readonly cwd: string;
+  /** Extra environment over process.env; only PWD may differ between commands that share spares. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly fd3?: boolean;
+}
+
+/** Everything of `env` but PWD, as one comparable string. */
+function envKey(env: Readonly<Record<string, string>>): string {
+  return JSON.stringify(
+    Object.entries(env)
+      .filter(([k]) => k !== "PWD")
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+}
+
+interface Spare {
+  readonly child: ChildProcess;
+  readonly envKey: string;
+  exited: boolean;
+}
+
+/**
+ * Starts commands inside one cgroup (see SPARE_SCRIPT): through a spare when one is ready for the
+ * command's environment, else through the entry wrapper (`Cgroup.enter`); `prepare()` makes the
+ * spare for the next command. `close()` ends the spare; no spare is made after it.
+ */
+export class CgroupLauncher {
+  private spare: Spare | undefined;
+  private closed = false;
+  /** The environment of the last command: the next spare is made for the same. */
+  private lastEnv: Readonly<Record<string, string>> | undefined;
+
+  /**
+   * `withhold`: variables the spare must not carry while it waits (a session marker: it is not one of
+   * the session's processes until it runs a command); the command gets them as given.
+   */
+  constructor(
+    readonly cgroup: Cgroup,
+    private readonly withhold: readonly string[] = [],
+  ) {}
+
+  /** The pid of the waiting spare, if any (for tests and diagnostics). */
+  get sparePid(): number | undefined {
+    return this.spare && !this.spare.exited ? this.spare.child.pid : undefined;
+  }
+
+  /**
+   * Starts `command` (already wrapped by the caller's own wrappers) in the cgroup. `named` is the
+   * command as the caller asked for it, for failures. Throws SpawnError as spawnGroup does. The
+   * caller calls `prepare()` once the command's result is out (a spawn blocks the event loop).
+   */
+  start(command: Command, options: LaunchOptions, named: string): SpawnedGroup {
+    const key = envKey(options.env);
+    this.lastEnv = options.env;
+    const spare = this.take(key);
+    let group: SpawnedGroup | undefined;
+    if (spare && !options.fd3) group = this.handOver(spare, command, options, named);
+    else if (spare) this.discard(spare);
+    if (!group) {
+      const entering = this.cgroup.enter(command);
+      group = spawnGroup(entering.file, entering.args, { ...options, wrapped: named });
+    }
+    return group;
+  }
+
+  /** Ends the spare (SIGKILL) and resolves once it is gone; nothing is started after this. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare) await this.discard(spare);
+  }
+
+  private take(key: string): Spare | undefined {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (!spare) return undefined;
+    // A spare that wrote anything (its entry failed) or that is gone is no use.
+    const quiet = spare.child.stdout?.readableLength === 0 && spare.child.stderr?.readableLength === 0;
+    if (!spare.exited && quiet && spare.envKey === key) return spare;
+    void this.discard(spare);
+    return undefined;
+  }
+
+  private handOver(
+    spare: Spare,
+    command: Command,
+    options: LaunchOptions,
+    named: string,
+  ): SpawnedGroup | undefined {
+    const problem = startProblem(named, options.cwd, { ...process.env, ...options.env }.PATH);
+    if (problem !== undefined) {
+      void this.discard(spare);
+      // The wrapper path reports it (SpawnError naming the command).
+      return undefined;
+    }
+    const pwd = options.env.PWD ?? process.env.PWD;
+    // Absolute: the spare waits in "/", where a spawn would resolve a relative cwd against ours.
+    const words = [
+      resolve(options.cwd),
+      pwd === undefined ? "unset" : "set",
+      pwd ?? "",
+      ...this.withheld(options.env),
+      command.file,
+      ...command.args,
+    ];
+    const message = words.map(quoted).join(" ");
+    // A NUL would be dropped by `read`, where a spawn refuses the argument: the wrapper refuses it.
+    if (Buffer.byteLength(message) > MAX_SPARE_MESSAGE || message.includes("\0")) {
+      void this.discard(spare);
+      return undefined;
+    }
+    const fd3 = spare.child.stdio[3] as Writable;
+    fd3.end(message);
+    return new SpawnedGroup(spare.child);
+  }
+
+  /** The withheld variables of `env` as a count and NAME=value words. */
+  private withheld(env: Readonly<Record<string, string>>): string[] {
+    const all: NodeJS.ProcessEnv = { ...process.env, ...env };
+    const pairs = this.withhold.flatMap((name) => (all[name] === undefined ? [] : [`${name}=${all[name]}`]));
+    return [String(pairs.length), ...pairs];
+  }
+
+  /**
+   * Starts the spare for the next command (with the last command's environment), unless there is
+   * one or the launcher is closed.
+   */
+  prepare(): void {
+    const env = this.lastEnv;
+    if (this.closed || this.spare || env === undefined) return;
+    let child: ChildProcess;
+    try {
+      child = spawn(ENTRY_SHELL, ["-c", SPARE_SCRIPT, "boris", `${this.cgroup.path}/cgroup.procs`], {
+        cwd: "/",
+        env: this.spareEnv(env),
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe", "pipe"],
+      });
+    } catch {
+      // No spare: the next command starts through the wrapper.
+      return;
+    }
+    child.once("error", () => {});
+    if (child.pid === undefined) return;
+    (child.stdio[3] as Writable).on("error", () => {});
+    const spare: Spare = { child, envKey: envKey(env), exited: false };
+    child.once("exit", () => {
+      spare.exited = true;
+      if (this.spare === spare) this.spare = undefined;
+    });
+    this.spare = spare;
+  }
+
+  /** The spare's environment: the command's, without the withheld variables. */
+  private spareEnv(env: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+    const all: NodeJS.ProcessEnv = { ...process.env, ...env };
+    for (const name of this.withhold) delete all[name];
+    return all;
+  }
+
+  /** SIGKILLs a spare's group and resolves once it has exited. */
+  private discard(spare: Spare): Promise<void> {
+    if (spare.exited) return Promise.resolve();
+    const gone = new Promise<void>((resolve) => spare.child.once("exit", () => resolve()));
+    if (spare.child.pid !== undefined) signalGroup(spare.child.pid, "SIGKILL");
+    spare.child.stdout?.destroy();
+    spare.child.stderr?.destroy();
+    (spare.child.stdio[3] as Writable | null)?.destroy();
+    return gone;
+  }
+}
