@@ -1,6 +1,7 @@
 import { lstatSync } from "node:fs";
 import type { GlobRequest } from "./glob-request.js";
-import { MtimeList } from "./mtime-list.js";
+import { mtimeOf } from "./mtime-list.js";
+import { NewestPage } from "./newest-page.js";
 import type { ReportedPathScope } from "./search-scope.js";
 
 /**
@@ -27,7 +28,8 @@ function endsWith(buf: Buffer, end: number, suffix: Buffer): boolean {
  * depends on it.
  */
 export class GlobListing {
-  readonly list = new MtimeList();
+  /** The matches that can be on the page (newest first), and how many there are. */
+  readonly page: NewestPage;
   /** Directories that hold a listed file, relative ("" for the root). */
   readonly known = new Set<string>([""]);
   private readonly linked = new Map<string, boolean>([["", false]]);
@@ -40,8 +42,11 @@ export class GlobListing {
   private lastDirLen = -1;
   private lastDir = "";
   private lastDirAbs = "";
+  /** Whether lastDir is, or lies behind, a directory symlink; asked once a match needs it. */
+  private lastDirLinked: boolean | undefined;
 
-  constructor(req: GlobRequest, rootSlash: string, scope: ReportedPathScope | undefined) {
+  constructor(req: GlobRequest, rootSlash: string, scope: ReportedPathScope | undefined, pageChars: number) {
+    this.page = new NewestPage(pageChars);
     this.req = req;
     this.rootSlash = rootSlash;
     this.scope = scope;
@@ -85,15 +90,26 @@ export class GlobListing {
   /** Records a directory with no listed file (found by the directory search). */
   addDir(rel: string): void {
     if (this.req.matcher.matches(rel) && (!this.scope || this.scope.allowed(rel, true))) {
-      this.list.add(rel, this.rootSlash + rel);
+      this.addName(rel);
     }
+  }
+
+  /** Stats and offers a match given as a string (a directory); gone ones are left out. */
+  private addName(rel: string): void {
+    const time = mtimeOf(this.rootSlash + rel);
+    if (time !== undefined) this.page.offerName(time, rel);
   }
 
   private newDir(rel: string): void {
     for (let d = rel; !this.known.has(d); ) {
       this.known.add(d);
-      if (this.req.type !== "file" && this.req.matcher.matches(d) && !this.behindLink(d)) {
-        if (!this.scope || this.scope.allowed(d, true)) this.list.add(d, this.rootSlash + d);
+      if (this.req.type !== "file") {
+        // The directory search needs every known directory's link count: lstat it now, while rg
+        // is still walking, rather than all of them after it.
+        this.nlinkOf(d);
+        if (this.req.matcher.matches(d) && !this.behindLink(d)) {
+          if (!this.scope || this.scope.allowed(d, true)) this.addName(d);
+        }
       }
       const slash = d.lastIndexOf("/");
       d = slash < 0 ? "" : d.slice(0, slash);
@@ -107,7 +123,9 @@ export class GlobListing {
    */
   sink = (buf: Buffer, start: number, end: number): boolean => {
     if (end === start) return false;
-    let slash = buf.lastIndexOf(0x2f, end - 1);
+    // A loop, not Buffer#lastIndexOf: a base name is a few bytes, a native call per line is not.
+    let slash = end - 1;
+    while (slash >= start && buf[slash] !== 0x2f) slash--;
     if (slash < start) slash = -1;
     if (slash >= 0) {
       const len = slash - start;
@@ -117,12 +135,14 @@ export class GlobListing {
         this.lastDirLen = len;
         this.lastDir = buf.toString("utf8", start, slash);
         this.lastDirAbs = this.rootSlash + this.lastDir;
+        this.lastDirLinked = undefined;
         this.newDir(this.lastDir);
       }
     }
     const { matcher, type } = this.req;
     if (type === "directory") return false;
-    // The list keeps rg's bytes; the one string made per match is the absolute path to stat.
+    // The page keeps rg's bytes (and decodes them) only for the matches it keeps; the one string made
+    // per match is the absolute path to stat.
     let abs: string;
     let rel: string | undefined;
     if (matcher.baseNameOnly) {
@@ -136,9 +156,13 @@ export class GlobListing {
       if (!matcher.matches(rel)) return false;
       abs = this.rootSlash + rel;
     }
-    if (slash >= 0 && this.behindLink(this.lastDir)) return false;
+    if (slash >= 0) {
+      this.lastDirLinked ??= this.behindLink(this.lastDir);
+      if (this.lastDirLinked) return false;
+    }
     if (this.scope && !this.scope.allowed(rel ?? buf.toString("utf8", start, end))) return false;
-    this.list.add("", abs, buf, start, end);
+    const time = mtimeOf(abs);
+    if (time !== undefined) this.page.offerBytes(time, buf, start, end);
     return false;
   };
 }

@@ -49,7 +49,7 @@ async function glob(req: GlobRequest, ctx: ToolContext): Promise<CallToolResult>
   }
   const scope = scopeIsOpen(ctx.scope) ? undefined : new ReportedPathScope(root, ctx.scope);
   const rootSlash = root.endsWith("/") ? root : `${root}/`;
-  const listing = new GlobListing(req, rootSlash, scope);
+  const listing = new GlobListing(req, rootSlash, scope, SEARCH_OUTPUT_LIMIT);
   // Only files are wanted and only their name decides: rg filters by name itself (as a type, which
   // keeps .gitignore in force, where --glob would override it). Directories need every file.
   const { matcher } = req;
@@ -78,16 +78,17 @@ async function glob(req: GlobRequest, ctx: ToolContext): Promise<CallToolResult>
     }
   }
 
-  const { list } = listing;
-  const total = list.size;
+  const { page } = listing;
+  const { total } = page;
   let text: string;
   if (total === 0) {
     text = "No files found";
   } else {
     const pager = new LinePager({ offset: 0, headLimit: 0, maxChars: SEARCH_OUTPUT_LIMIT });
-    for (const name of list.newestFirst()) if (pager.pushString(name)) break;
+    for (const name of page.names()) if (pager.pushString(name)) break;
     text = pager.text();
-    if (pager.cut) {
+    // The page keeps only what can be shown: paths left out are the ones it does not show.
+    if (pager.cut || pager.lines.length < total) {
       text +=
         `\n\n[Output cut at ${SEARCH_OUTPUT_LIMIT_TEXT} characters: showing the ` +
         `${pager.lines.length} newest of ${total} paths. Narrow the pattern or the path to see the others.]`;

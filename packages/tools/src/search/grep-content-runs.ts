@@ -1,7 +1,7 @@
 // content mode's rg runs: the whole output in one parallel walk, or the files' lines in their order.
 import { pathFilter } from "./grep-plan.js";
 import { absolute, type GrepRun, NL, NUL, runGrepRg } from "./grep-runs.js";
-import { LineStore } from "./line-store.js";
+import { type LineStore, takeScratchStore } from "./line-store.js";
 import { MtimeList } from "./mtime-list.js";
 import type { RgResult } from "./rg-runner.js";
 
@@ -12,7 +12,10 @@ const BATCH_FILES = 4096;
 /** content mode's whole output read in one parallel walk, each file's lines together. */
 export interface WholeContent {
   readonly rg: RgResult;
-  /** The files with output lines; entry i's lines are `lines[starts[i], starts[i + 1])`. */
+  /**
+   * The files with output lines; entry i's lines are `lines[starts[i], starts[i + 1])`, in a scratch
+   * store (`returnScratchStore` once they are copied).
+   */
   readonly list: MtimeList;
   readonly lines: LineStore;
   readonly starts: readonly number[];
@@ -30,7 +33,8 @@ export async function wholeContent(r: GrepRun, limit: number): Promise<WholeCont
   const p = r.plan;
   const filter = pathFilter(p);
   const list = new MtimeList();
-  const lines = new LineStore();
+  // Given back by the caller once the lines are in order (returnScratchStore).
+  const lines = takeScratchStore();
   const starts: number[] = [];
   const met = new Set<string>();
   let current: string | undefined;
@@ -66,7 +70,8 @@ export async function wholeContent(r: GrepRun, limit: number): Promise<WholeCont
         pendingSeparator = false;
         lines.push("--");
       }
-      lines.push(rel + buf.toString("utf8", nul + 1, end).replaceAll("\0", ""));
+      // The path, then the rest with rg's NUL field separators left out, copied as bytes.
+      lines.pushWithoutNuls(buf, start, end);
       if (lines.textBytes > limit) whole = false;
       return !whole;
     },

@@ -1,6 +1,6 @@
 import { type ContentSink, contentLines, type WholeContent, wholeContent } from "./grep-content-runs.js";
 import { contentFiles, type GrepRun } from "./grep-runs.js";
-import { LineStore } from "./line-store.js";
+import { LineStore, returnScratchStore } from "./line-store.js";
 import type { MtimeList } from "./mtime-list.js";
 import type { RgResult } from "./rg-runner.js";
 import type { LinePager } from "./search-output.js";
@@ -85,7 +85,7 @@ export class ListResult implements GrepResult {
  */
 export class ContentResult implements GrepResult {
   private readonly files: MtimeList;
-  private readonly store = new LineStore();
+  private readonly store: LineStore;
   /** Files (in order) whose lines are all in the store, and the lines they have. */
   private storedFiles = 0;
   private storedLines = 0;
@@ -94,8 +94,9 @@ export class ContentResult implements GrepResult {
   /** Lines seen by the first read, past the store included (a lower bound of the total). */
   private seen = 0;
 
-  private constructor(files: MtimeList) {
+  private constructor(files: MtimeList, store = new LineStore()) {
     this.files = files;
+    this.store = store;
   }
 
   get complete(): boolean {
@@ -123,8 +124,13 @@ export class ContentResult implements GrepResult {
       // Most results fit the store: one parallel walk reads them whole, put in order here.
       const quick = await wholeContent(run, storeLimit);
       // Not whole after a complete run: too big, or a file's lines came apart; read in order instead.
-      if (quick.whole || (quick.rg.stop !== "enough" && quick.rg.stop !== "done")) {
-        const result = ContentResult.inOrder(quick, run.plan.req.before > 0 || run.plan.req.after > 0);
+      const useQuick = quick.whole || (quick.rg.stop !== "enough" && quick.rg.stop !== "done");
+      const ordered = useQuick
+        ? ContentResult.inOrder(quick, run.plan.req.before > 0 || run.plan.req.after > 0)
+        : undefined;
+      returnScratchStore(quick.lines);
+      if (ordered) {
+        const result = ordered;
         await result.serve(run, fill);
         return { result, rg: quick.rg };
       }
@@ -178,17 +184,19 @@ export class ContentResult implements GrepResult {
 
   /** A result read whole (or cut short by the deadline or a cancel: then not whole). */
   private static inOrder(quick: WholeContent, separated: boolean): ContentResult {
-    const result = new ContentResult(quick.list);
-    const { store } = result;
-    const { lines, starts } = quick;
-    for (const entry of quick.list.order()) {
+    const { lines, starts, list } = quick;
+    // The exact size is known: one allocation, and the lines are moved as bytes, never decoded.
+    const separators = separated ? Math.max(0, list.size - 1) : 0;
+    const store = new LineStore(lines.textBytes + separators * 2, lines.size + separators);
+    const result = new ContentResult(list, store);
+    for (const entry of list.order()) {
       const from = starts[entry] as number;
       const to = entry + 1 < starts.length ? (starts[entry + 1] as number) : lines.size;
       if (separated && store.size > 0) store.push("--");
-      for (let i = from; i < to; i++) store.push(lines.line(i));
+      store.pushFrom(lines, from, to);
     }
     store.compact();
-    quick.list.compact();
+    list.compact();
     result.whole = quick.whole;
     result.storedFiles = quick.list.size;
     result.storedLines = store.size;

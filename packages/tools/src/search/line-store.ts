@@ -3,10 +3,16 @@
  * each line in a Uint32Array — no JS string per line while a result waits in the cache.
  */
 export class LineStore {
-  private bytes = Buffer.allocUnsafe(16 * 1024);
+  private bytes: Buffer;
   private used = 0;
-  private ends = new Uint32Array(256);
+  private ends: Uint32Array;
   private count = 0;
+
+  /** `bytes` and `lines`: the room to start with (exact when the final size is known: no regrowth). */
+  constructor(bytes = 16 * 1024, lines = 256) {
+    this.bytes = Buffer.allocUnsafe(Math.max(1, bytes));
+    this.ends = new Uint32Array(Math.max(1, lines));
+  }
 
   get size(): number {
     return this.count;
@@ -23,19 +29,40 @@ export class LineStore {
   }
 
   push(line: string): void {
-    const need = this.used + Buffer.byteLength(line);
-    if (need > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, need));
-      this.bytes.copy(grown, 0, 0, this.used);
-      this.bytes = grown;
-    }
+    this.reserve(Buffer.byteLength(line));
     this.used += this.bytes.write(line, this.used);
-    if (this.count === this.ends.length) {
-      const grown = new Uint32Array(this.count * 2);
-      grown.set(this.ends);
-      this.ends = grown;
+    this.endLine();
+  }
+
+  /**
+   * Appends the bytes `buf[start, end)` as one line, leaving out NUL bytes (rg's field separators in
+   * `lines-nul` output): the line is copied as bytes, never decoded on the way in.
+   */
+  pushWithoutNuls(buf: Buffer, start: number, end: number): void {
+    this.reserve(end - start);
+    const { bytes } = this;
+    let at = this.used;
+    for (let i = start; i < end; i++) {
+      const b = buf[i] as number;
+      if (b !== 0) bytes[at++] = b;
     }
-    this.ends[this.count++] = this.used;
+    this.used = at;
+    this.endLine();
+  }
+
+  /** Appends lines `from` to `to` (exclusive) of `other`, as bytes. */
+  pushFrom(other: LineStore, from: number, to: number): void {
+    if (to <= from) return;
+    const start = from === 0 ? 0 : (other.ends[from - 1] as number);
+    const end = other.ends[to - 1] as number;
+    this.reserve(end - start);
+    other.bytes.copy(this.bytes, this.used, start, end);
+    const shift = this.used - start;
+    for (let i = from; i < to; i++) {
+      if (this.count === this.ends.length) this.growEnds();
+      this.ends[this.count++] = (other.ends[i] as number) + shift;
+    }
+    this.used += end - start;
   }
 
   line(i: number): string {
@@ -54,4 +81,46 @@ export class LineStore {
     if (this.bytes.length > this.used) this.bytes = Buffer.from(this.bytes.subarray(0, this.used));
     if (this.ends.length > this.count) this.ends = this.ends.slice(0, this.count);
   }
+
+  private reserve(more: number): void {
+    const need = this.used + more;
+    if (need > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, need));
+      this.bytes.copy(grown, 0, 0, this.used);
+      this.bytes = grown;
+    }
+  }
+
+  private endLine(): void {
+    if (this.count === this.ends.length) this.growEnds();
+    this.ends[this.count++] = this.used;
+  }
+
+  private growEnds(): void {
+    const grown = new Uint32Array(this.ends.length * 2);
+    grown.set(this.ends);
+    this.ends = grown;
+  }
+}
+
+/** The largest scratch store kept for the next search (what a whole-content read may grow to). */
+const SCRATCH_MAX_BYTES = 8 * 1024 * 1024;
+let spare: LineStore | undefined;
+
+/**
+ * A store for lines that are read, put in order into another store, and dropped (content mode's
+ * whole read). Reusing one across searches keeps its megabytes from becoming garbage each time:
+ * V8 frees large buffers only at a full collection, so a server doing content searches would hold
+ * several dead copies at once. Concurrent searches get fresh stores.
+ */
+export function takeScratchStore(): LineStore {
+  const store = spare ?? new LineStore();
+  spare = undefined;
+  return store;
+}
+
+/** Gives a store from `takeScratchStore` back, emptied, once nothing reads it any more. */
+export function returnScratchStore(store: LineStore): void {
+  store.truncate(0);
+  if (store.byteSize <= SCRATCH_MAX_BYTES) spare = store;
 }

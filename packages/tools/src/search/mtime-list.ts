@@ -2,13 +2,19 @@ import { statSync } from "node:fs";
 
 const NO_THROW = { throwIfNoEntry: false } as const;
 
+/** The modification time of `absPath` (following symlinks), ms; undefined when it is gone. */
+export function mtimeOf(absPath: string): number | undefined {
+  return statSync(absPath, NO_THROW)?.mtimeMs;
+}
+
 /**
  * Paths with their modification times, listed newest first (ties by name, byte order, so equal
- * mtimes come out in a stable order and offset paging is deterministic).
+ * mtimes come out in a stable order and offset paging is deterministic): grep's file lists, which
+ * are kept whole for paging (glob shows one page and keeps only that: NewestPage).
  *
  * Compact on purpose: the names live as UTF-8 bytes in one growing buffer, the times in a
- * Float64Array; a glob matching 100k files keeps no per-file JS object, so the heap (and the
- * process's RSS) barely moves. Names are decoded only for the entries actually shown.
+ * Float64Array; a list of 100k files keeps no per-file JS object, so the heap (and the process's
+ * RSS) barely moves. Names are decoded only for the entries actually shown.
  *
  * The stats are synchronous on purpose: measured on a warm 78k-file tree, statSync of 32k paths
  * took ~100 ms where a bounded pool of fs.promises.stat took 350-550 ms and fs.stat callbacks
@@ -67,29 +73,47 @@ export class MtimeList {
   /** Entry indices newest first, ties by name in byte order; computed once. */
   order(): Uint32Array {
     if (!this.sorted) {
-      const { bytes, starts, ends, times: t } = this;
       const order = new Uint32Array(this.count);
       for (let i = 0; i < order.length; i++) order[i] = i;
-      order.sort((a, b) => {
-        const ta = t[a] as number;
-        const tb = t[b] as number;
-        if (ta !== tb) return tb - ta;
-        // Name a (the source range) against name b (the target range).
-        return bytes.compare(bytes, starts[b], ends[b], starts[a], ends[a]);
-      });
+      const before = this.before;
+      order.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
       this.sorted = order;
     }
     return this.sorted;
   }
 
   /**
+   * Whether entry `a` comes before entry `b`: newer, or as new with a smaller name (bytes). The
+   * names are compared here byte by byte: sibling paths share long prefixes, and a Buffer#compare
+   * call per pair cost more than the loop (the kernel's unpacked tree shares one mtime, so ordering
+   * it is all name tie-breaks).
+   */
+  private readonly before = (a: number, b: number): boolean => {
+    const t = this.times;
+    const ta = t[a] as number;
+    const tb = t[b] as number;
+    if (ta !== tb) return ta > tb;
+    const { bytes, starts, ends } = this;
+    let i = starts[a] as number;
+    let j = starts[b] as number;
+    const endA = ends[a] as number;
+    const endB = ends[b] as number;
+    for (; i < endA && j < endB; i++, j++) {
+      const x = bytes[i] as number;
+      const y = bytes[j] as number;
+      if (x !== y) return x < y;
+    }
+    return endA - i < endB - j;
+  };
+
+  /**
    * Stats `absPath` (following symlinks) and records `name`; false when it is gone. When `raw` is
    * given, `raw[start, end)` is the name already encoded (the bytes rg printed) and `name` is unused.
    */
   add(name: string, absPath: string, raw?: Buffer, start = 0, end = 0): boolean {
-    const st = statSync(absPath, NO_THROW);
-    if (!st) return false;
-    this.addWithTime(st.mtimeMs, name, raw, start, end);
+    const time = mtimeOf(absPath);
+    if (time === undefined) return false;
+    this.addWithTime(time, name, raw, start, end);
     return true;
   }
 
@@ -135,47 +159,6 @@ export class MtimeList {
     this.values[i] = 0;
     this.count++;
     this.sorted = undefined;
-  }
-
-  /**
-   * Names, newest mtime first, produced lazily from a binary heap: a caller that stops after the
-   * entries that fit in the output (a thousand of 32k, say) pays O(n) to build the heap plus
-   * O(log n) per entry taken, instead of a full sort. Trees unpacked from an archive share one
-   * mtime for most files, so the name tie-break is exercised hard and a full sort is slow there.
-   */
-  *newestFirst(): Generator<string, void, undefined> {
-    const { bytes, starts, ends, times: t } = this;
-    let n = this.count;
-    const heap = new Uint32Array(n);
-    for (let i = 0; i < n; i++) heap[i] = i;
-    const before = (a: number, b: number): boolean => {
-      const ta = t[a] as number;
-      const tb = t[b] as number;
-      if (ta !== tb) return ta > tb;
-      return bytes.compare(bytes, starts[b], ends[b], starts[a], ends[a]) < 0;
-    };
-    const down = (from: number): void => {
-      let i = from;
-      const item = heap[i] as number;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && before(heap[r] as number, heap[l] as number) ? r : l;
-        if (!before(heap[c] as number, item)) break;
-        heap[i] = heap[c] as number;
-        i = c;
-      }
-      heap[i] = item;
-    };
-    for (let i = (n >> 1) - 1; i >= 0; i--) down(i);
-    while (n > 0) {
-      const top = heap[0] as number;
-      n--;
-      heap[0] = heap[n] as number;
-      if (n > 0) down(0);
-      yield bytes.toString("utf8", starts[top], ends[top]);
-    }
   }
 }
 

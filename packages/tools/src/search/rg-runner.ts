@@ -3,6 +3,7 @@ import { type Run, SpawnError, type TerminationReason } from "@boris-mcp/process
 import { ErrorCode, ToolError } from "../core/errors.js";
 import { assertSessionOpen, fromSessionError } from "../core/session-errors.js";
 import type { ToolContext } from "../core/tool-registry.js";
+import { atLowPriority } from "./rg-priority.js";
 
 /** Enough of rg's stderr for an error message (a regex error with its caret diagram). */
 const STDERR_LIMIT = 8192;
@@ -16,6 +17,8 @@ export interface RgRun {
    * Return true once nothing more is needed: rg is killed at once instead of being read to the end.
    */
   onChunk(chunk: Buffer): boolean | undefined;
+  /** Start rg at RG_NICENESS (other searches of the server are running or waiting). */
+  readonly lowPriority?: boolean;
 }
 
 export type RgStop = "done" | "enough" | "timeout" | "cancelled" | "closed";
@@ -65,6 +68,7 @@ export async function runRg(rgPath: string, run: RgRun, ctx: ToolContext): Promi
       signal,
       onOutput,
       closeOutputOnKill: true,
+      wrap: run.lowPriority ? atLowPriority : undefined,
     });
   } catch (err) {
     const refused = fromSessionError(err);

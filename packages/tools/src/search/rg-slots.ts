@@ -24,12 +24,15 @@ export async function runRgInSlot(
   const slot = await slots.acquire(ctx.signal, deadline - Date.now(), (hook) => ctx.session.onClose(hook));
   if (typeof slot === "string") return { code: null, stop: slot, stderr: "" };
   try {
+    // Searches piling up (another running, or waiting): this one yields the CPU to the server and
+    // its shells. A lone search runs at full priority, as fast as rg alone.
+    const crowded = slots.running > 1 || slots.queued > 0;
     const left = Math.max(1, deadline - Date.now());
     const bounded =
       left === ctx.config.searchTimeoutMs
         ? ctx
         : { ...ctx, config: { ...ctx.config, searchTimeoutMs: left } };
-    return await runRg(rgPath, run, bounded);
+    return await runRg(rgPath, crowded ? { ...run, lowPriority: true } : run, bounded);
   } finally {
     slot();
   }
