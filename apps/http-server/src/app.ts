@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ContainmentKind } from "@boris-mcp/session";
+import { isInitializeRequest } from "@boris-mcp/tools";
 import { createBearerCheck } from "./http/auth.js";
 import { discardRest, readJsonBody } from "./http/body.js";
 import {
@@ -16,7 +17,6 @@ import { isOAuthPath, oauthAnswer } from "./http/oauth.js";
 import { RejectionLog } from "./http/rejection-log.js";
 import { serveMetrics } from "./metrics/endpoint.js";
 import { McpSessions, type SharedConfig } from "./sessions.js";
-import { isInitializeRequest } from "./transport/jsonrpc.js";
 
 export interface HttpAppConfig extends SharedConfig {
   readonly host: string;

@@ -1,6 +1,6 @@
+import { isResponse as isJSONRPCResponse } from "@boris-mcp/tools";
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { STANDALONE_STREAM, type TransportEventStore } from "../transport/http-transport.js";
-import { isJSONRPCResponse } from "../transport/jsonrpc.js";
 
 /** Per session: the events kept for replay at most, and their JSON size at most. */
 export const EVENT_STORE_LIMITS = { events: 1000, bytes: 4 * 1024 * 1024 } as const;

@@ -1,6 +1,6 @@
+import { isRequest as isJSONRPCRequest } from "@boris-mcp/tools";
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { STANDALONE_STREAM } from "../transport/http-transport.js";
-import { isJSONRPCRequest } from "../transport/jsonrpc.js";
 import { parseEventId, SessionEventStore } from "./event-store.js";
 
 /** One HTTP exchange that carries calls: a POST with requests, or a GET that resumes their stream. */

@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  isInitializeRequest,
+  isMessage as isJSONRPCMessage,
+  isRequest as isJSONRPCRequest,
+} from "@boris-mcp/tools";
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type {
   InitializeRequest,
@@ -8,14 +13,8 @@ import type {
   RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
 import { rpcError } from "../http/http-json.js";
-import {
-  DEFAULT_NEGOTIATED_PROTOCOL_VERSION,
-  isInitializeRequest,
-  isJSONRPCMessage,
-  isJSONRPCRequest,
-  PRIMING_PROTOCOL_VERSION,
-} from "./jsonrpc.js";
 import { OpenStreams } from "./open-streams.js";
+import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION, PRIMING_PROTOCOL_VERSION } from "./protocol-versions.js";
 import {
   authInfoOf,
   checkGetHeaders,

@@ -1,12 +1,12 @@
 import * as sdk from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import {
+  isErrorResponse,
   isInitializeRequest,
-  isJSONRPCErrorResponse,
-  isJSONRPCMessage,
-  isJSONRPCNotification,
-  isJSONRPCRequest,
-  isJSONRPCResultResponse,
+  isMessage,
+  isNotification,
+  isRequest,
+  isResultResponse,
 } from "./jsonrpc.js";
 
 const INITIALIZE_PARAMS = {
@@ -72,12 +72,12 @@ const SAMPLES: unknown[] = [
 
 describe("JSON-RPC guards", () => {
   const pairs = [
-    ["isJSONRPCRequest", isJSONRPCRequest, sdk.isJSONRPCRequest],
-    ["isJSONRPCNotification", isJSONRPCNotification, sdk.isJSONRPCNotification],
-    ["isJSONRPCResultResponse", isJSONRPCResultResponse, sdk.isJSONRPCResultResponse],
-    ["isJSONRPCErrorResponse", isJSONRPCErrorResponse, sdk.isJSONRPCErrorResponse],
+    ["isRequest", isRequest, sdk.isJSONRPCRequest],
+    ["isNotification", isNotification, sdk.isJSONRPCNotification],
+    ["isResultResponse", isResultResponse, sdk.isJSONRPCResultResponse],
+    ["isErrorResponse", isErrorResponse, sdk.isJSONRPCErrorResponse],
     ["isInitializeRequest", isInitializeRequest, sdk.isInitializeRequest],
-    ["isJSONRPCMessage", isJSONRPCMessage, (v: unknown) => sdk.JSONRPCMessageSchema.safeParse(v).success],
+    ["isMessage", isMessage, (v: unknown) => sdk.JSONRPCMessageSchema.safeParse(v).success],
   ] as const;
 
   for (const [name, ours, theirs] of pairs) {
