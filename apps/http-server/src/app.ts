@@ -18,6 +18,9 @@ import { RejectionLog } from "./http/rejection-log.js";
 import { serveMetrics } from "./metrics/endpoint.js";
 import { McpSessions, type SharedConfig } from "./sessions.js";
 
+/** How long an idle keep-alive connection is kept open: longer than clients' and proxies' own. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export interface HttpAppConfig extends SharedConfig {
   readonly host: string;
   readonly port: number;
@@ -191,6 +194,10 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
       else res.destroy();
     });
   });
+  // An idle keep-alive connection must be closed by the client, not by us: a client (undici: 4 s,
+  // proxies: up to 60 s) that sends on a connection we closed a moment before gets "other side
+  // closed" (or a proxy's 502), which Node's 5 s default made likely under load.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
   return {
     server,

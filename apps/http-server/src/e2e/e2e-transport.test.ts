@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   health,
@@ -38,6 +39,22 @@ describe("boris-http transport", () => {
     sessionId = await rawSession(server.url);
   });
   afterAll(() => server.stop());
+
+  it("keeps an idle keep-alive connection longer than clients and proxies keep theirs (65 s, not Node's 5 s)", async () => {
+    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+      const req = request(
+        server.url,
+        { method: "DELETE", agent: false, headers: { connection: "keep-alive" } },
+        (res) => {
+          res.resume();
+          resolve(res.headers["keep-alive"]);
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    expect(keepAlive).toBe("timeout=65");
+  });
 
   it("refuses a POST that does not accept SSE (406) or does not send JSON (415), and opens no session", async () => {
     const before = (await health(server)).body.sessions;
