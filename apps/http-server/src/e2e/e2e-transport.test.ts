@@ -41,7 +41,7 @@ describe("boris-http transport", () => {
   afterAll(() => server.stop());
 
   it("keeps an idle keep-alive connection longer than clients and proxies keep theirs (65 s, not Node's 5 s)", async () => {
-    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+    const keepAlive = await new Promise<string | string[] | undefined>((resolve, reject) => {
       const req = request(
         server.url,
         { method: "DELETE", agent: false, headers: { connection: "keep-alive" } },
