@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../test/seeded-random.js";
 import { applyPlan, decodeText, editSnippet, matchPlan, SNIPPET_CONTEXT_LINES } from "./text-edit.js";
 import { clipLine, numberLine } from "./text-format.js";
 
@@ -17,22 +18,11 @@ function referenceSnippet(edited: string, at: number, replacement: string) {
   return { body: out.join("\n"), from, to };
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("editSnippet", () => {
   it("agrees with a whole-text split for random texts and edit positions", () => {
     const seed = Date.now() % 100_000;
     console.log(`editSnippet seed ${seed}`);
-    const rand = rng(seed);
+    const rand = seededRandom(seed);
     const pieces = ["a", "bc", "\n", "\n", "\r\n", "", "xyz\n", "é", "😀", "\r"];
     const pick = () => pieces[Math.floor(rand() * pieces.length)] as string;
     for (let round = 0; round < 2000; round++) {
@@ -58,7 +48,7 @@ describe("applyPlan", () => {
   it("gives the replaced content as pieces and a window that shows the same snippet", () => {
     const seed = Date.now() % 100_000;
     console.log(`applyPlan seed ${seed}`);
-    const rand = rng(seed);
+    const rand = seededRandom(seed);
     const pieces = ["a", "bc", "\n", "\n", "xyz\n", "é", "line\n"];
     const pick = () => pieces[Math.floor(rand() * pieces.length)] as string;
     for (let round = 0; round < 2000; round++) {

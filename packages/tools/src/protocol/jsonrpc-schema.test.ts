@@ -1,5 +1,6 @@
 import * as sdk from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../test/seeded-random.js";
 import {
   isErrorResponse,
   isInitializeRequest,
@@ -96,7 +97,7 @@ describe("JSON-RPC guards", () => {
   it("agrees with the SDK's schema on random mutations of the samples", () => {
     const seed = Number(process.env.BORIS_TEST_SEED ?? Date.now() % 1_000_000);
     console.log(`JSON-RPC guard mutations: seed ${seed} (BORIS_TEST_SEED=${seed} repeats them)`);
-    const random = mulberry32(seed);
+    const random = seededRandom(seed);
     const objects = SAMPLES.filter((s): s is Record<string, unknown> => typeof s === "object" && s !== null);
     const disagreements: string[] = [];
     for (let i = 0; i < 2000; i++) {
@@ -108,18 +109,6 @@ describe("JSON-RPC guards", () => {
     expect(disagreements).toEqual([]);
   });
 });
-
-/** A small seeded generator (mulberry32), so a failing run can be repeated. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ODD_VALUES: unknown[] = [undefined, null, 0, 1.5, -1, "", "x", "2.0", true, [], {}, { a: 1 }];
 

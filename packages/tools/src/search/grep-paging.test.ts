@@ -5,19 +5,8 @@ import { mkdir, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type Harness, okText, removeDir, tempDir, testConfig } from "../test/file-support.js";
+import { seededRandom } from "../test/seeded-random.js";
 import { setSearchCacheOptions } from "./search-cache.js";
-
-/** mulberry32: a small seeded generator, so a failing tree can be made again from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface TreeFile {
   readonly rel: string;
@@ -30,7 +19,7 @@ const FILES = 2000;
 const WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "theta", "kappa"];
 
 function makeTree(seed: number): TreeFile[] {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   // Few distinct mtimes: most files tie, as in a tree unpacked from an archive.
   const base = Math.floor(Date.now() / 1000) - 10_000;
   const files: TreeFile[] = [];

@@ -2,25 +2,14 @@
 // checked against a plain sort on random names (shared prefixes, names that are prefixes of
 // others, non-ASCII) with few distinct times, as in a tree unpacked from an archive.
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../test/seeded-random.js";
 import { MtimeList } from "./mtime-list.js";
-
-/** mulberry32: a small seeded generator, so a failing list can be made again from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.BORIS_TEST_SEED ?? Date.now() % 1_000_000);
 const PIECES = ["a", "ab", "b", "src/", "src/lib/", "é", "日本", "Z", "z", "-", ".c", "/", "~"];
 
 function randomEntries(seed: number, n: number): { name: string; time: number }[] {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const entries: { name: string; time: number }[] = [];
   for (let i = 0; i < n; i++) {
     let name = "";

@@ -1,20 +1,9 @@
 // glob's first page kept while offered: what it shows must be exactly what the pager shows of the
 // whole list in the stated order (newest first, ties by name bytes), for any page size.
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../test/seeded-random.js";
 import { NewestPage } from "./newest-page.js";
 import { LinePager } from "./search-output.js";
-
-/** mulberry32: a small seeded generator, so a failing list can be made again from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.BORIS_TEST_SEED ?? Date.now() % 1_000_000);
 const PIECES = ["a", "ab", "b", "src/", "lib/", "é", "日本", "Z", "x.c", "-", "/", "𝄞", "long-name-"];
@@ -28,7 +17,7 @@ function page(names: Iterable<string>, total: number, maxChars: number): { lines
 
 describe(`NewestPage (seed ${SEED}; BORIS_TEST_SEED=${SEED} repeats it)`, () => {
   it("shows what the pager shows of the whole sorted list, and counts every entry", () => {
-    const rnd = random(SEED);
+    const rnd = seededRandom(SEED);
     for (let round = 0; round < 200; round++) {
       const n = Math.floor(rnd() * 300);
       const entries: { name: string; time: number }[] = [];
