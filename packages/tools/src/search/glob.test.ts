@@ -178,6 +178,18 @@ describe("glob walk rules", () => {
     expect(okText(await glob({ pattern: "*empty*", type: "file" }))).toBe("No files found");
   });
 
+  it("matches ignore rules case-sensitively for directories that hold no files, as rg does", async () => {
+    const { root, glob } = await setup({
+      ".gitignore": "perf\n",
+      "src/Perf/a.txt": "",
+      "src/perf/b.txt": "",
+    });
+    for (const d of ["lib/Perf/inner", "lib/perf/inner"])
+      await mkdir(path.join(root, d), { recursive: true });
+    // rg decides src/* (it lists their files); the directory search decides lib/* the same way.
+    expect(sorted(okText(await glob({ pattern: "**/*erf*" })))).toEqual(["lib/Perf", "src/Perf"]);
+  });
+
   it("lists file symlinks, skips broken ones, does not descend into directory symlinks", async () => {
     const { root, glob } = await setup({ "real/f.txt": "", "real/g.txt": "" });
     await symlink(path.join(root, "real/f.txt"), path.join(root, "flink.txt"));
