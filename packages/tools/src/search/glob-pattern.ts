@@ -53,6 +53,13 @@ export function globSyntaxError(pattern: string): string | undefined {
   return undefined;
 }
 
+/**
+ * `*` and a literal tail of plain name characters, not all dots: picomatch matches a base name with
+ * it exactly when the name ends with the tail (its `*` may be empty, even at a leading dot, with
+ * `dot: true`; the names `.` and `..` it refuses cannot end with such a tail).
+ */
+const STAR_LITERAL = /^\*(?=[A-Za-z0-9._~-]*[A-Za-z0-9_~-])[A-Za-z0-9._~-]+$/;
+
 /** Characters of a single-segment glob that ripgrep's glob syntax reads exactly as picomatch does. */
 const RG_SAFE_SEGMENT = /^[A-Za-z0-9_.\-*?[\]{},!^ @#%+=~]+$/;
 
@@ -69,6 +76,11 @@ export interface GlobMatcher {
    */
   readonly baseNameSuffix: Buffer | undefined;
   /**
+   * True when ending with `baseNameSuffix` is the whole test (`*.c`, `**\/*_test.go`): a base name
+   * matches exactly when its bytes end with the suffix, so callers need not decode it to match.
+   */
+  readonly suffixDecides: boolean;
+  /**
    * A file-name glob every matching file's base name also matches, in a form ripgrep reads the same
    * way (for `--type-add`, which honours .gitignore where `--glob` would override it); undefined when
    * the pattern has no such single-segment form.
@@ -84,15 +96,21 @@ export function compileGlob(pattern: string): GlobMatcher {
   const single = seg.length > 0 && !seg.includes("/") && !seg.includes("**");
   if (single) {
     const re = seg === pattern ? whole : picomatch.makeRe(seg, PICO_OPTIONS);
+    const suffixDecides = STAR_LITERAL.test(seg);
+    const suffix = seg.slice(1);
     return {
       baseNameOnly: true,
       baseNameGlob: RG_SAFE_SEGMENT.test(seg) && !seg.includes("..") ? seg : undefined,
-      matchesBaseName: (name) => re.test(name),
+      matchesBaseName: suffixDecides ? (name) => name.endsWith(suffix) : (name) => re.test(name),
       baseNameSuffix: literalSuffix(seg),
-      matches(rel) {
-        const slash = rel.lastIndexOf("/");
-        return re.test(slash < 0 ? rel : rel.slice(slash + 1));
-      },
+      suffixDecides,
+      // The suffix holds no `/`: a path ending with it has a base name ending with it.
+      matches: suffixDecides
+        ? (rel) => rel.endsWith(suffix)
+        : (rel) => {
+            const slash = rel.lastIndexOf("/");
+            return re.test(slash < 0 ? rel : rel.slice(slash + 1));
+          },
     };
   }
   // With a `/` outside a leading `**/`, only the relative path can match, so its last segment
@@ -111,6 +129,7 @@ export function compileGlob(pattern: string): GlobMatcher {
     baseNameGlob: lastUsable ? last : undefined,
     matchesBaseName: (name) => whole.test(name),
     baseNameSuffix: undefined,
+    suffixDecides: false,
     matches(rel) {
       if (whole.test(rel)) return true;
       const slash = rel.lastIndexOf("/");

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { mkdir, symlink } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -188,6 +189,17 @@ describe("glob walk rules", () => {
       await mkdir(path.join(root, d), { recursive: true });
     // rg decides src/* (it lists their files); the directory search decides lib/* the same way.
     expect(sorted(okText(await glob({ pattern: "**/*erf*" })))).toEqual(["lib/Perf", "src/Perf"]);
+  });
+
+  it("name-suffix patterns: non-ASCII names as before (UTF-8 listed, a name that is not UTF-8 left out)", async () => {
+    const { root, glob } = await setup({ "a.c": "", "é/ü.c": "", "日本/x.c": "", "b.h": "" });
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${root}/bad-`), Buffer.from([0xff, 0xfe]), Buffer.from(".c")]),
+      "",
+    );
+    await ages(root, ["日本/x.c", "a.c", "é/ü.c"]);
+    expect(okText(await glob({ pattern: "**/*.c" }))).toBe("日本/x.c\na.c\né/ü.c");
+    expect(okText(await glob({ pattern: "*.c", type: "file" }))).toBe("日本/x.c\na.c\né/ü.c");
   });
 
   it("lists file symlinks, skips broken ones, does not descend into directory symlinks", async () => {
