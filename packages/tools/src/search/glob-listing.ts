@@ -42,6 +42,8 @@ export class GlobListing {
   /** The root's bytes, and a reused buffer holding them followed by a path rg printed. */
   private readonly rootBytes: Buffer;
   private pathBytes: Buffer;
+  /** Views of pathBytes by length, made once each: a stat per match then allocates no view. */
+  private pathViews: Buffer[] = [];
   private lastDirLen = -1;
   private lastDir = "";
   private lastDirAbs = "";
@@ -186,6 +188,7 @@ export class GlobListing {
     if (n > this.pathBytes.length) {
       this.pathBytes = Buffer.alloc(n * 2);
       this.rootBytes.copy(this.pathBytes);
+      this.pathViews = [];
     }
     const path = this.pathBytes;
     let high = 0;
@@ -195,6 +198,11 @@ export class GlobListing {
       path[j] = b;
     }
     if (high >= 0x80) return mtimeOf(this.rootSlash + buf.toString("utf8", start, end));
-    return mtimeOf(path.subarray(0, n));
+    let view = this.pathViews[n];
+    if (view === undefined) {
+      view = path.subarray(0, n);
+      this.pathViews[n] = view;
+    }
+    return mtimeOf(view);
   }
 }
