@@ -156,7 +156,8 @@ export class GlobListing {
     if (matcher.baseNameOnly) {
       const suffix = matcher.baseNameSuffix;
       if (suffix && !endsWith(buf, end, suffix)) return false;
-      if (!matcher.suffixDecides) {
+      const first = buf[slash < 0 ? start : slash + 1];
+      if (!matcher.suffixDecides || first === 0x0a || first === 0x0d || first === 0xe2) {
         const name = buf.toString("utf8", slash < 0 ? start : slash + 1, end);
         if (!matcher.matchesBaseName(name)) return false;
         abs = slash < 0 ? this.rootSlash + name : `${this.lastDirAbs}/${name}`;

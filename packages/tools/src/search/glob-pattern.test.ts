@@ -8,6 +8,11 @@ import { compileGlob } from "./glob-pattern.js";
 const SEED = Number(process.env.BORIS_TEST_SEED ?? Date.now() % 1_000_000);
 const PICO = { dot: true, noextglob: true, nonegate: true, posix: true };
 const PIECES = [
+  "\n",
+  "\r",
+  "\u2028",
+  "\u2029",
+  "\u0085",
   ".",
   "..",
   "c",

@@ -56,9 +56,16 @@ export function globSyntaxError(pattern: string): string | undefined {
 /**
  * `*` and a literal tail of plain name characters, not all dots: picomatch matches a base name with
  * it exactly when the name ends with the tail (its `*` may be empty, even at a leading dot, with
- * `dot: true`; the names `.` and `..` it refuses cannot end with such a tail).
+ * `dot: true`; the names `.` and `..` it refuses cannot end with such a tail), unless the name
+ * starts with a line terminator (its regex opens with `(?=.)`, and `.` matches none of those).
  */
 const STAR_LITERAL = /^\*(?=[A-Za-z0-9._~-]*[A-Za-z0-9_~-])[A-Za-z0-9._~-]+$/;
+
+/** Whether `s` starts with a character JavaScript's `.` does not match (\n, \r, U+2028, U+2029). */
+function startsWithLineTerminator(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
+}
 
 /** Characters of a single-segment glob that ripgrep's glob syntax reads exactly as picomatch does. */
 const RG_SAFE_SEGMENT = /^[A-Za-z0-9_.\-*?[\]{},!^ @#%+=~]+$/;
@@ -76,8 +83,10 @@ export interface GlobMatcher {
    */
   readonly baseNameSuffix: Buffer | undefined;
   /**
-   * True when ending with `baseNameSuffix` is the whole test (`*.c`, `**\/*_test.go`): a base name
-   * matches exactly when its bytes end with the suffix, so callers need not decode it to match.
+   * True when ending with `baseNameSuffix` is the whole test (`*.c`, `**\/*_test.go`) for a base name
+   * whose first byte is not 0x0a, 0x0d or 0xe2 (which may start a line terminator: such a name must
+   * go through `matchesBaseName`): it matches exactly when its bytes end with the suffix, so callers
+   * need not decode it to match.
    */
   readonly suffixDecides: boolean;
   /**
@@ -101,12 +110,14 @@ export function compileGlob(pattern: string): GlobMatcher {
     return {
       baseNameOnly: true,
       baseNameGlob: RG_SAFE_SEGMENT.test(seg) && !seg.includes("..") ? seg : undefined,
-      matchesBaseName: suffixDecides ? (name) => name.endsWith(suffix) : (name) => re.test(name),
+      matchesBaseName: suffixDecides
+        ? (name) => name.endsWith(suffix) && !startsWithLineTerminator(name)
+        : (name) => re.test(name),
       baseNameSuffix: literalSuffix(seg),
       suffixDecides,
       // The suffix holds no `/`: a path ending with it has a base name ending with it.
       matches: suffixDecides
-        ? (rel) => rel.endsWith(suffix)
+        ? (rel) => rel.endsWith(suffix) && !startsWithLineTerminator(rel.slice(rel.lastIndexOf("/") + 1))
         : (rel) => {
             const slash = rel.lastIndexOf("/");
             return re.test(slash < 0 ? rel : rel.slice(slash + 1));

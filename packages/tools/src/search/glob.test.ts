@@ -191,12 +191,14 @@ describe("glob walk rules", () => {
     expect(sorted(okText(await glob({ pattern: "**/*erf*" })))).toEqual(["lib/Perf", "src/Perf"]);
   });
 
-  it("name-suffix patterns: non-ASCII names as before (UTF-8 listed, a name that is not UTF-8 left out)", async () => {
+  it("name-suffix patterns: odd names as before (UTF-8 listed; not UTF-8, or a line terminator first, left out)", async () => {
     const { root, glob } = await setup({ "a.c": "", "é/ü.c": "", "日本/x.c": "", "b.h": "" });
     writeFileSync(
       Buffer.concat([Buffer.from(`${root}/bad-`), Buffer.from([0xff, 0xfe]), Buffer.from(".c")]),
       "",
     );
+    // picomatch's `*` does not match a name that starts with a line terminator: left out, as before.
+    for (const odd of ["\nn.c", "\u2028l.c", "é/\rr.c"]) writeFileSync(path.join(root, odd), "");
     await ages(root, ["日本/x.c", "a.c", "é/ü.c"]);
     expect(okText(await glob({ pattern: "**/*.c" }))).toBe("日本/x.c\na.c\né/ü.c");
     expect(okText(await glob({ pattern: "*.c", type: "file" }))).toBe("日本/x.c\na.c\né/ü.c");
