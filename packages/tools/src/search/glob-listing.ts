@@ -39,6 +39,11 @@ export class GlobListing {
   private readonly rootSlash: string;
   private readonly scope: ReportedPathScope | undefined;
   private lastDirBytes = Buffer.alloc(256);
+  /** The root's bytes, and a reused buffer holding them followed by a path rg printed. */
+  private readonly rootBytes: Buffer;
+  private pathBytes: Buffer;
+  /** Views of pathBytes by length, made once each: a stat per match then allocates no view. */
+  private pathViews: Buffer[] = [];
   private lastDirLen = -1;
   private lastDir = "";
   private lastDirAbs = "";
@@ -50,6 +55,9 @@ export class GlobListing {
     this.req = req;
     this.rootSlash = rootSlash;
     this.scope = scope;
+    this.rootBytes = Buffer.from(rootSlash);
+    this.pathBytes = Buffer.alloc(this.rootBytes.length + 1024);
+    this.rootBytes.copy(this.pathBytes);
   }
 
   /** Whether the directory at `rel` is, or lies behind, a directory symlink. */
@@ -141,16 +149,19 @@ export class GlobListing {
     }
     const { matcher, type } = this.req;
     if (type === "directory") return false;
-    // The page keeps rg's bytes (and decodes them) only for the matches it keeps; the one string made
-    // per match is the absolute path to stat.
-    let abs: string;
+    // The page keeps rg's bytes (and decodes them) only for the matches it shows; the one string made
+    // per match is the absolute path to stat, and none where the name's last bytes decide the match.
+    let abs: string | undefined;
     let rel: string | undefined;
     if (matcher.baseNameOnly) {
       const suffix = matcher.baseNameSuffix;
       if (suffix && !endsWith(buf, end, suffix)) return false;
-      const name = buf.toString("utf8", slash < 0 ? start : slash + 1, end);
-      if (!matcher.matchesBaseName(name)) return false;
-      abs = slash < 0 ? this.rootSlash + name : `${this.lastDirAbs}/${name}`;
+      const first = buf[slash < 0 ? start : slash + 1];
+      if (!matcher.suffixDecides || first === 0x0a || first === 0x0d || first === 0xe2) {
+        const name = buf.toString("utf8", slash < 0 ? start : slash + 1, end);
+        if (!matcher.matchesBaseName(name)) return false;
+        abs = slash < 0 ? this.rootSlash + name : `${this.lastDirAbs}/${name}`;
+      }
     } else {
       rel = buf.toString("utf8", start, end);
       if (!matcher.matches(rel)) return false;
@@ -161,8 +172,38 @@ export class GlobListing {
       if (this.lastDirLinked) return false;
     }
     if (this.scope && !this.scope.allowed(rel ?? buf.toString("utf8", start, end))) return false;
-    const time = mtimeOf(abs);
+    const time = abs === undefined ? this.mtimeOfBytes(buf, start, end) : mtimeOf(abs);
     if (time !== undefined) this.page.offerBytes(time, buf, start, end);
     return false;
   };
+
+  /**
+   * The modification time of the file rg printed as `buf[start, end)`, stat'ed by a byte path (the
+   * root's bytes, then the line's) instead of a decoded string. A name with a non-ASCII byte goes
+   * through the string, as before: a name that is not UTF-8 does not survive the decoding, and such
+   * a file is left out (gone) either way.
+   */
+  private mtimeOfBytes(buf: Buffer, start: number, end: number): number | undefined {
+    const rootLen = this.rootBytes.length;
+    const n = rootLen + end - start;
+    if (n > this.pathBytes.length) {
+      this.pathBytes = Buffer.alloc(n * 2);
+      this.rootBytes.copy(this.pathBytes);
+      this.pathViews = [];
+    }
+    const path = this.pathBytes;
+    let high = 0;
+    for (let i = start, j = rootLen; i < end; i++, j++) {
+      const b = buf[i] as number;
+      high |= b;
+      path[j] = b;
+    }
+    if (high >= 0x80) return mtimeOf(this.rootSlash + buf.toString("utf8", start, end));
+    let view = this.pathViews[n];
+    if (view === undefined) {
+      view = path.subarray(0, n);
+      this.pathViews[n] = view;
+    }
+    return mtimeOf(view);
+  }
 }

@@ -53,6 +53,20 @@ export function globSyntaxError(pattern: string): string | undefined {
   return undefined;
 }
 
+/**
+ * `*` and a literal tail of plain name characters, not all dots: picomatch matches a base name with
+ * it exactly when the name ends with the tail (its `*` may be empty, even at a leading dot, with
+ * `dot: true`; the names `.` and `..` it refuses cannot end with such a tail), unless the name
+ * starts with a line terminator (its regex opens with `(?=.)`, and `.` matches none of those).
+ */
+const STAR_LITERAL = /^\*(?=[A-Za-z0-9._~-]*[A-Za-z0-9_~-])[A-Za-z0-9._~-]+$/;
+
+/** Whether `s` starts with a character JavaScript's `.` does not match (\n, \r, U+2028, U+2029). */
+function startsWithLineTerminator(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
+}
+
 /** Characters of a single-segment glob that ripgrep's glob syntax reads exactly as picomatch does. */
 const RG_SAFE_SEGMENT = /^[A-Za-z0-9_.\-*?[\]{},!^ @#%+=~]+$/;
 
@@ -69,6 +83,13 @@ export interface GlobMatcher {
    */
   readonly baseNameSuffix: Buffer | undefined;
   /**
+   * True when ending with `baseNameSuffix` is the whole test (`*.c`, `**\/*_test.go`) for a base name
+   * whose first byte is not 0x0a, 0x0d or 0xe2 (which may start a line terminator: such a name must
+   * go through `matchesBaseName`): it matches exactly when its bytes end with the suffix, so callers
+   * need not decode it to match.
+   */
+  readonly suffixDecides: boolean;
+  /**
    * A file-name glob every matching file's base name also matches, in a form ripgrep reads the same
    * way (for `--type-add`, which honours .gitignore where `--glob` would override it); undefined when
    * the pattern has no such single-segment form.
@@ -84,15 +105,23 @@ export function compileGlob(pattern: string): GlobMatcher {
   const single = seg.length > 0 && !seg.includes("/") && !seg.includes("**");
   if (single) {
     const re = seg === pattern ? whole : picomatch.makeRe(seg, PICO_OPTIONS);
+    const suffixDecides = STAR_LITERAL.test(seg);
+    const suffix = seg.slice(1);
     return {
       baseNameOnly: true,
       baseNameGlob: RG_SAFE_SEGMENT.test(seg) && !seg.includes("..") ? seg : undefined,
-      matchesBaseName: (name) => re.test(name),
+      matchesBaseName: suffixDecides
+        ? (name) => name.endsWith(suffix) && !startsWithLineTerminator(name)
+        : (name) => re.test(name),
       baseNameSuffix: literalSuffix(seg),
-      matches(rel) {
-        const slash = rel.lastIndexOf("/");
-        return re.test(slash < 0 ? rel : rel.slice(slash + 1));
-      },
+      suffixDecides,
+      // The suffix holds no `/`: a path ending with it has a base name ending with it.
+      matches: suffixDecides
+        ? (rel) => rel.endsWith(suffix) && !startsWithLineTerminator(rel.slice(rel.lastIndexOf("/") + 1))
+        : (rel) => {
+            const slash = rel.lastIndexOf("/");
+            return re.test(slash < 0 ? rel : rel.slice(slash + 1));
+          },
     };
   }
   // With a `/` outside a leading `**/`, only the relative path can match, so its last segment
@@ -111,6 +140,7 @@ export function compileGlob(pattern: string): GlobMatcher {
     baseNameGlob: lastUsable ? last : undefined,
     matchesBaseName: (name) => whole.test(name),
     baseNameSuffix: undefined,
+    suffixDecides: false,
     matches(rel) {
       if (whole.test(rel)) return true;
       const slash = rel.lastIndexOf("/");

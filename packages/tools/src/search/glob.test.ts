@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { mkdir, symlink } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -176,6 +177,31 @@ describe("glob walk rules", () => {
     expect(sorted(okText(await glob({ pattern: "*empty*" })))).toEqual([".hidden-empty", "emptydir"]);
     expect(okText(await glob({ pattern: "deepest" }))).toBe("build/out/deeper/deepest");
     expect(okText(await glob({ pattern: "*empty*", type: "file" }))).toBe("No files found");
+  });
+
+  it("matches ignore rules case-sensitively for directories that hold no files, as rg does", async () => {
+    const { root, glob } = await setup({
+      ".gitignore": "perf\n",
+      "src/Perf/a.txt": "",
+      "src/perf/b.txt": "",
+    });
+    for (const d of ["lib/Perf/inner", "lib/perf/inner"])
+      await mkdir(path.join(root, d), { recursive: true });
+    // rg decides src/* (it lists their files); the directory search decides lib/* the same way.
+    expect(sorted(okText(await glob({ pattern: "**/*erf*" })))).toEqual(["lib/Perf", "src/Perf"]);
+  });
+
+  it("name-suffix patterns: odd names as before (UTF-8 listed; not UTF-8, or a line terminator first, left out)", async () => {
+    const { root, glob } = await setup({ "a.c": "", "é/ü.c": "", "日本/x.c": "", "b.h": "" });
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${root}/bad-`), Buffer.from([0xff, 0xfe]), Buffer.from(".c")]),
+      "",
+    );
+    // picomatch's `*` does not match a name that starts with a line terminator: left out, as before.
+    for (const odd of ["\nn.c", "\u2028l.c", "é/\rr.c"]) writeFileSync(path.join(root, odd), "");
+    await ages(root, ["日本/x.c", "a.c", "é/ü.c"]);
+    expect(okText(await glob({ pattern: "**/*.c" }))).toBe("日本/x.c\na.c\né/ü.c");
+    expect(okText(await glob({ pattern: "*.c", type: "file" }))).toBe("日本/x.c\na.c\né/ü.c");
   });
 
   it("lists file symlinks, skips broken ones, does not descend into directory symlinks", async () => {

@@ -73,7 +73,9 @@ function withRulesOf(chain: readonly Rules[], dir: string): readonly Rules[] {
     } catch {
       continue;
     }
-    out = [...out, { base: dir, rules: ignore({ allowRelativePaths: true }).add(text) }];
+    // Case-sensitive, as git and ripgrep match ignore rules (the library's default ignores case:
+    // a rule `perf` would hide a directory named Perf that the walk shows).
+    out = [...out, { base: dir, rules: ignore({ allowRelativePaths: true, ignorecase: false }).add(text) }];
   }
   return out;
 }

@@ -2,8 +2,11 @@ import { statSync } from "node:fs";
 
 const NO_THROW = { throwIfNoEntry: false } as const;
 
-/** The modification time of `absPath` (following symlinks), ms; undefined when it is gone. */
-export function mtimeOf(absPath: string): number | undefined {
+/**
+ * The modification time of `absPath` (following symlinks), ms; undefined when it is gone. The path
+ * may be given as its bytes (no string to make for a path read from rg's output).
+ */
+export function mtimeOf(absPath: string | Buffer): number | undefined {
   return statSync(absPath, NO_THROW)?.mtimeMs;
 }
 
