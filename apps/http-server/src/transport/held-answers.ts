@@ -77,6 +77,12 @@ export class HeldAnswers {
     return this.held.get(streamId)?.answer;
   }
 
+  /** The answer is becoming an SSE stream: the window no longer matters. */
+  stopTimer(answer: HeldAnswer): void {
+    const entry = this.held.get(answer.streamId);
+    if (entry?.answer === answer) clearTimeout(entry.timer);
+  }
+
   /** The answer's form is decided (or the client left): stops its timer and forgets it. */
   release(answer: HeldAnswer): void {
     const entry = this.held.get(answer.streamId);

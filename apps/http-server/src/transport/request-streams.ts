@@ -120,9 +120,14 @@ export class RequestStreams {
   /** Makes a held POST's answer an SSE stream, its responses so far as its first events. */
   private openHeld(held: HeldAnswer): Promise<void> {
     held.opening ??= (async () => {
-      this.held.release(held);
-      if (!isWritable(held.res) || !(await this.openStream(held))) return;
-      for (const { message, json } of held.responses) await this.emit(held.streamId, message, json);
+      // Held (and so awaited by every send for it) until its stream is open and has caught up.
+      this.held.stopTimer(held);
+      try {
+        if (!isWritable(held.res) || !(await this.openStream(held))) return;
+        for (const { message, json } of held.responses) await this.emit(held.streamId, message, json);
+      } finally {
+        this.held.release(held);
+      }
     })();
     return held.opening;
   }
