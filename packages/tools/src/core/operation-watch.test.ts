@@ -68,6 +68,33 @@ describe("watchOperations", () => {
     }
   });
 
+  it("sends the answer before writing the call's log line (the line is not on the answer's path)", async () => {
+    const config = testConfig();
+    const session = new Session({ workdir: dir });
+    const server = createSessionServer({ name: "t", version: "0", instructions: "" }, session, config);
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const events: string[] = [];
+    await server.connect(serverSide);
+    const send = serverSide.send.bind(serverSide);
+    serverSide.send = (message, options) => {
+      if ("id" in message && ("result" in message || "error" in message)) events.push(`answer ${message.id}`);
+      return send(message, options);
+    };
+    watchOperations(serverSide, {
+      toolNames: toolNamesFor(config),
+      logger: { info: (fields) => events.push(`log ${(fields as { tool: string }).tool}`) },
+    });
+    const client = new Client({ name: "test-client", version: "0" });
+    try {
+      await client.connect(clientSide);
+      await client.callTool({ name: "bash", arguments: { command: "true" } });
+      expect(events.slice(-2)).toEqual([expect.stringMatching(/^answer /), "log bash"]);
+    } finally {
+      await client.close();
+      await session.close();
+    }
+  });
+
   it("ends a cancelled call as cancelled, once", async () => {
     const w = await watched();
     try {

@@ -157,8 +157,12 @@ export function watchOperations(transport: Transport, options: OperationWatchOpt
   };
   const send = transport.send.bind(transport);
   transport.send = (message, sendOptions) => {
-    sent(message);
-    return send(message, sendOptions);
+    // The answer goes out first: the log line and the metrics are written while the client reads it.
+    try {
+      return send(message, sendOptions);
+    } finally {
+      sent(message);
+    }
   };
   const onclose = transport.onclose;
   transport.onclose = () => {

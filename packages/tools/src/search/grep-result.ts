@@ -40,6 +40,8 @@ export interface GrepResult {
   readonly byteSize: number;
   /** Fills a page; may read files again (content results larger than the store). */
   serve(run: GrepRun, fill: PageFill): Promise<RgResult | undefined>;
+  /** Nobody serves pages from this result any more (the cache dropped it): its memory may be reused. */
+  release(): void;
 }
 
 /** files_with_matches and count: one entry per file, all held. */
@@ -63,6 +65,8 @@ export class ListResult implements GrepResult {
   get byteSize(): number {
     return this.list.byteSize;
   }
+
+  release(): void {}
 
   async serve(_run: GrepRun, fill: PageFill): Promise<undefined> {
     const { list } = this;
@@ -93,6 +97,7 @@ export class ContentResult implements GrepResult {
   private whole = false;
   /** Lines seen by the first read, past the store included (a lower bound of the total). */
   private seen = 0;
+  private released = false;
 
   private constructor(files: MtimeList, store = new LineStore()) {
     this.files = files;
@@ -187,7 +192,7 @@ export class ContentResult implements GrepResult {
     const { lines, starts, list } = quick;
     // The exact size is known: one allocation, and the lines are moved as bytes, never decoded.
     const separators = separated ? Math.max(0, list.size - 1) : 0;
-    const store = new LineStore(lines.textBytes + separators * 2, lines.size + separators);
+    const store = LineStore.exact(lines.textBytes + separators * 2, lines.size + separators);
     const result = new ContentResult(list, store);
     for (const entry of list.order()) {
       const from = starts[entry] as number;
@@ -204,7 +209,14 @@ export class ContentResult implements GrepResult {
     return result;
   }
 
+  release(): void {
+    this.store.release();
+    this.released = true;
+  }
+
   async serve(run: GrepRun, fill: PageFill): Promise<RgResult | undefined> {
+    // The cache serves only results it holds, synchronously after taking them: never a released one.
+    if (this.released) throw new Error("internal error: a released grep result was served");
     const { pager } = fill;
     pager.skipTo(Math.min(pager.offset, this.storedLines));
     for (let i = pager.seen; i < this.storedLines; i++) if (offer(fill, this.store.line(i))) return undefined;

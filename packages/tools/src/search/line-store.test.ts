@@ -21,3 +21,33 @@ describe("LineStore", () => {
     expect(second.textBytes).toBe(Buffer.byteLength(all.join("")));
   });
 });
+
+describe("LineStore.exact and release", () => {
+  const bufferOf = (store: LineStore) => (store as unknown as { bytes: Buffer }).bytes.buffer;
+
+  it("reuses the buffer of a released store for the next store of a size it fits, and empties the released one", () => {
+    // Over half of Buffer.poolSize: each buffer is its own (small ones share Node's pool).
+    const lines = ["a", "b", "c"].map((c) => c.repeat(3000));
+    const bytes = lines.join("").length;
+    const first = LineStore.exact(bytes, lines.length);
+    for (const line of lines) first.push(line);
+    first.compact();
+    const buffer = bufferOf(first);
+    first.release();
+    expect(first.size).toBe(0);
+    expect(first.textBytes).toBe(0);
+
+    const second = LineStore.exact(bytes - 1000, 3);
+    second.push(lines[0] as string);
+    second.push("b".repeat(2000));
+    second.push(lines[2] as string);
+    second.compact();
+    expect(bufferOf(second)).toBe(buffer);
+    expect([second.line(0), second.line(1), second.line(2)]).toEqual([lines[0], "b".repeat(2000), lines[2]]);
+
+    // A store much smaller than the released buffer gets its own: no large buffer held for a few bytes.
+    second.release();
+    const small = LineStore.exact(5000, 1);
+    expect(bufferOf(small)).not.toBe(buffer);
+  });
+});

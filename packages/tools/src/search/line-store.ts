@@ -9,9 +9,17 @@ export class LineStore {
   private count = 0;
 
   /** `bytes` and `lines`: the room to start with (exact when the final size is known: no regrowth). */
-  constructor(bytes = 16 * 1024, lines = 256) {
-    this.bytes = Buffer.allocUnsafe(Math.max(1, bytes));
+  constructor(bytes = 16 * 1024, lines = 256, buffer?: Buffer) {
+    this.bytes = buffer ?? Buffer.allocUnsafe(Math.max(1, bytes));
     this.ends = new Uint32Array(Math.max(1, lines));
+  }
+
+  /**
+   * A store for exactly `bytes` of text in `lines` lines, in the buffer of a released store when one
+   * fits (see `release`).
+   */
+  static exact(bytes: number, lines: number): LineStore {
+    return new LineStore(bytes, lines, takeReleased(bytes));
   }
 
   get size(): number {
@@ -76,10 +84,24 @@ export class LineStore {
     this.used = size === 0 ? 0 : (this.ends[size - 1] as number);
   }
 
-  /** Gives back the spare room of the buffers (once the store is final). */
+  /** Gives back the spare room of the buffers (once the store is final); a little slack stays. */
   compact(): void {
-    if (this.bytes.length > this.used) this.bytes = Buffer.from(this.bytes.subarray(0, this.used));
+    if (this.bytes.length - this.used > this.bytes.length * SLACK) {
+      this.bytes = Buffer.from(this.bytes.subarray(0, this.used));
+    }
     if (this.ends.length > this.count) this.ends = this.ends.slice(0, this.count);
+  }
+
+  /**
+   * Nothing reads this store any more: its buffer goes to the next exact-size store, and the store
+   * is left empty (a read after release cannot see another result's lines).
+   */
+  release(): void {
+    keepReleased(this.bytes);
+    this.bytes = Buffer.alloc(0);
+    this.ends = new Uint32Array(1);
+    this.used = 0;
+    this.count = 0;
   }
 
   private reserve(more: number): void {
@@ -105,6 +127,33 @@ export class LineStore {
 
 /** The largest scratch store kept for the next search (what a whole-content read may grow to). */
 const SCRATCH_MAX_BYTES = 8 * 1024 * 1024;
+/** Room a final store may keep unused (a fraction of its buffer), so a released buffer can be reused. */
+const SLACK = 1 / 4;
+/** Buffers of released stores kept for reuse, at most. */
+const RELEASED_MAX = 2;
+
+/**
+ * Buffers of results that were dropped (replaced by the same search run again, voided by a write,
+ * evicted). V8 frees a buffer only at a full collection, which external memory triggers late (tens
+ * of MB), so a result dropped and made anew by each repeated search would leave its megabytes
+ * resident until then; reusing them keeps a server that repeats searches flat.
+ */
+const released: Buffer[] = [];
+
+function keepReleased(buffer: Buffer): void {
+  if (buffer.length === 0 || buffer.length > SCRATCH_MAX_BYTES) return;
+  released.push(buffer);
+  if (released.length > RELEASED_MAX) {
+    // Keep the largest: they fit the most results.
+    released.sort((a, b) => b.length - a.length);
+    released.length = RELEASED_MAX;
+  }
+}
+
+function takeReleased(bytes: number): Buffer | undefined {
+  const at = released.findIndex((b) => b.length >= bytes && b.length - bytes <= b.length * SLACK);
+  return at < 0 ? undefined : released.splice(at, 1)[0];
+}
 let spare: LineStore | undefined;
 
 /**

@@ -80,7 +80,11 @@ export class SearchCache {
     const old = this.entries.get(id);
     if (old) this.remove(id, old);
     const bytes = result.byteSize;
-    if (bytes > this.options.sessionBytes || bytes > this.options.serverBytes || session.closed) return;
+    if (bytes > this.options.sessionBytes || bytes > this.options.serverBytes || session.closed) {
+      // Its page is served already; nothing reads it again.
+      result.release();
+      return;
+    }
     if (!this.watched.has(session)) {
       this.watched.add(session);
       session.onClose(() => this.dropSession(session));
@@ -109,6 +113,7 @@ export class SearchCache {
 
   private remove(id: string, entry: Entry): void {
     if (!this.entries.delete(id)) return;
+    entry.result.release();
     this.total -= entry.bytes;
     const left = (this.perSession.get(entry.session) ?? 0) - entry.bytes;
     if (left > 0) this.perSession.set(entry.session, left);
