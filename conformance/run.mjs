@@ -90,7 +90,9 @@ async function main() {
   const server = await startServer({
     node: serverNode,
     main: serverMain,
-    args: ["--host", "127.0.0.1", "--port", "0", "--workdir", workdir],
+    // Every answer that sends nothing before its result is JSON, however loaded the machine: with the
+    // default window (50 ms) a slow first call would turn into an SSE stream and change the checks.
+    args: ["--host", "127.0.0.1", "--port", "0", "--workdir", workdir, "--json-response-window", "600"],
     cwd: workdir,
     env: serverEnv(),
   }).catch((err) => {

@@ -109,6 +109,7 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     orphanTimeoutMs: Math.round(options.sessionOrphanTimeoutSeconds * 1000),
     keepAliveMs: Math.round(options.sseKeepaliveSeconds * 1000),
     resumeWindowMs: Math.round(options.resumeWindowSeconds * 1000),
+    jsonWindowMs: Math.round(options.jsonResponseWindowSeconds * 1000),
     maxSessions: options.maxSessions,
     logger,
     host: options.host,

@@ -39,6 +39,11 @@ export interface SharedConfig {
    * 0 = no resumable streams (a dropped stream cancels its calls at once).
    */
   readonly resumeWindowMs: number;
+  /**
+   * How long a POST's answer may take and still go out as one JSON response, ms; 0 or absent =
+   * always an SSE stream (boris-http sets it from --json-response-window).
+   */
+  readonly jsonWindowMs?: number;
   readonly maxSessions: number;
   readonly logger: Logger;
   /** Told about sessions and requests (boris-http's /metrics). */
@@ -155,6 +160,7 @@ export class McpSessions {
       transport: new HttpServerTransport({
         sessionIdGenerator: () => newSessionId(config.instanceId),
         keepAliveMs: config.keepAliveMs,
+        jsonWindowMs: config.jsonWindowMs ?? 0,
         ...(calls ? { eventStore: calls.store, retryInterval: RESUME_RETRY_MS } : {}),
         onsessioninitialized: (id) => {
           entry.id = id;

@@ -103,6 +103,16 @@ export const HTTP_OPTION_SPECS: readonly OptionSpec[] = [
     help: "keep a call whose resumable stream dropped running this long for its client to reconnect with Last-Event-ID (0 = no resumable streams: a drop cancels)",
   },
   {
+    key: "jsonResponseWindow",
+    flag: "--json-response-window",
+    env: "BORIS_JSON_RESPONSE_WINDOW",
+    kind: "value",
+    httpOnly: true,
+    valueName: "<seconds>",
+    defaultText: "0.05",
+    help: "answer a request whose result is ready this soon, with nothing sent before it, as one application/json response instead of an SSE stream (0 = always SSE)",
+  },
+  {
     key: "allowOrigins",
     flag: "--allow-origin",
     env: "BORIS_ALLOW_ORIGINS",

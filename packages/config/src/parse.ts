@@ -42,6 +42,8 @@ export interface BorisOptions {
   readonly sseKeepaliveSeconds: number;
   /** How long a call whose resumable stream dropped waits for its client; 0 = streams are not resumable. */
   readonly resumeWindowSeconds: number;
+  /** How long a request's answer may take and still go out as one JSON response; 0 = always SSE. */
+  readonly jsonResponseWindowSeconds: number;
   readonly allowOrigins: readonly string[];
   readonly maxSessions: number;
 }
@@ -241,6 +243,7 @@ export function parseOptions(input: ParseInput): ParseResult {
       sessionOrphanTimeoutSeconds: o.sessionOrphanTimeout,
       sseKeepaliveSeconds: o.sseKeepalive,
       resumeWindowSeconds: o.resumeWindow,
+      jsonResponseWindowSeconds: o.jsonResponseWindow,
       allowOrigins: [...new Set(o.allowOrigins)],
       maxSessions: o.maxSessions,
     },

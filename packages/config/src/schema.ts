@@ -172,6 +172,7 @@ function optionParsers(toolNames: readonly string[]) {
     sessionOrphanTimeout: scalar(seconds(true), "60"),
     sseKeepalive: scalar(seconds(true), "15"),
     resumeWindow: scalar(seconds(true), "60"),
+    jsonResponseWindow: scalar(seconds(true), "0.05"),
     allowOrigins: list(origin),
     maxSessions: scalar(integer(1, 1_000_000, "a session count"), "1000"),
   };

@@ -33,6 +33,7 @@ export type OptionKey =
   | "sessionOrphanTimeout"
   | "sseKeepalive"
   | "resumeWindow"
+  | "jsonResponseWindow"
   | "allowOrigins"
   | "maxSessions";
 

@@ -21,6 +21,7 @@ function sseMessages(text: string): Record<string, unknown>[] {
 /**
  * The streamable HTTP transport's own answers (src/transport/), through real HTTP against the built
  * server: what it refuses and with which status, batches, notifications, the standalone stream.
+ * Its answers here are SSE streams (`--json-response-window 0`); e2e-json-answers tests the JSON ones.
  */
 describe("boris-http transport", () => {
   let server: RunningServer;
@@ -35,7 +36,7 @@ describe("boris-http transport", () => {
     fetch(server.url, { method: "POST", headers, body: JSON.stringify(body) });
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer(["--json-response-window", "0"]);
     sessionId = await rawSession(server.url);
   });
   afterAll(() => server.stop());

@@ -32,6 +32,8 @@ interface StreamState {
   answered: boolean;
   expiry: NodeJS.Timeout | undefined;
   readonly listeners: Set<StreamListener>;
+  /** Ids of the stream's events still held: forgetting a stream costs its own events, not the store's. */
+  readonly eventIds: Set<string>;
 }
 
 interface Entry {
@@ -101,6 +103,7 @@ export class SessionEventStore implements TransportEventStore {
         answered: false,
         expiry: undefined,
         listeners: new Set(),
+        eventIds: new Set(),
       });
       return id;
     }
@@ -172,8 +175,9 @@ export class SessionEventStore implements TransportEventStore {
     const state = this.streams.get(streamId);
     if (state?.expiry) clearTimeout(state.expiry);
     this.streams.delete(streamId);
-    for (const [key, entry] of this.events) {
-      if (entry.streamId === streamId) this.drop(key, entry);
+    for (const key of state?.eventIds ?? []) {
+      const entry = this.events.get(key);
+      if (entry) this.drop(key, entry);
     }
     for (const listener of state?.listeners ?? []) listener.forgotten();
   }
@@ -187,6 +191,7 @@ export class SessionEventStore implements TransportEventStore {
 
   private keep(id: string, entry: Entry): void {
     this.events.set(id, entry);
+    this.streams.get(entry.streamId)?.eventIds.add(id);
     this.bytes += entry.bytes;
     // Oldest first; the event just stored stays even when it alone is over the byte limit.
     for (const [key, old] of this.events) {
@@ -198,6 +203,7 @@ export class SessionEventStore implements TransportEventStore {
 
   private drop(key: string, entry: Entry): void {
     this.events.delete(key);
+    this.streams.get(entry.streamId)?.eventIds.delete(key);
     this.bytes -= entry.bytes;
   }
 }

@@ -26,28 +26,14 @@ import {
   type Refusal,
   requestInfoOf,
 } from "./request-checks.js";
-import { isWritable, messageEvent, primingEvent, sseHeaders } from "./sse.js";
+import { RequestStreams } from "./request-streams.js";
+import { isWritable, messageEvent, sseHeaders } from "./sse.js";
+import type { RequestHooks, TransportEventStore } from "./transport-types.js";
+
+export type { RequestHooks, TransportEventStore } from "./transport-types.js";
 
 /** The stream id of the standalone GET stream (server-initiated messages), in the event store too. */
 export const STANDALONE_STREAM = "_GET_stream";
-
-/**
- * Keeps the events of resumable streams for replay: the SDK's `EventStore`, with the message's JSON
- * handed over too, so a message is serialised once for the store's size limit and the stream.
- */
-export interface TransportEventStore {
-  storeEvent(streamId: string, message: JSONRPCMessage, json?: string): Promise<string>;
-  replayEventsAfter(
-    lastEventId: string,
-    handlers: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> },
-  ): Promise<string>;
-}
-
-/** What the caller of `handleRequest` is told about that request's handling. */
-export interface RequestHooks {
-  /** A resumable stream opened for this POST: its priming event is stored (before any answer). */
-  readonly primed?: (streamId: string) => void;
-}
 
 export interface HttpServerTransportOptions {
   /** Names the session at its `initialize`. */
@@ -62,6 +48,11 @@ export interface HttpServerTransportOptions {
   readonly retryInterval?: number;
   /** Interval of keep-alive comments on every open SSE stream, ms; 0 = none. */
   readonly keepAliveMs: number;
+  /**
+   * How long a POST's answer may take and still go out as one `application/json` response, ms;
+   * 0 (the default) answers every POST with requests with an SSE stream at once.
+   */
+  readonly jsonWindowMs?: number;
 }
 
 type Extra = MessageExtraInfo;
@@ -69,9 +60,10 @@ type Extra = MessageExtraInfo;
 /**
  * The MCP streamable HTTP transport of one session, working on node:http's request and response:
  * no Web `Request`/`Response` translation, no schema library (the `Transport` of the MCP SDK, which
- * the protocol server is connected to). POST answers with an SSE stream per request batch (202 for
- * notifications and responses), GET opens the standalone stream or replays it from `Last-Event-ID`,
- * DELETE ends the session. The request body is read and parsed by the caller.
+ * the protocol server is connected to). A POST with requests is answered with one JSON response or
+ * an SSE stream (`RequestStreams`), one with only notifications and responses with 202; GET opens
+ * the standalone stream or replays it from `Last-Event-ID`; DELETE ends the session. The request
+ * body is read and parsed by the caller.
  */
 export class HttpServerTransport implements Transport {
   sessionId: string | undefined;
@@ -83,9 +75,23 @@ export class HttpServerTransport implements Transport {
   private initialized = false;
   private closed = false;
   private readonly streams: OpenStreams;
+  private readonly requests: RequestStreams;
 
   constructor(private readonly options: HttpServerTransportOptions) {
     this.streams = new OpenStreams(options.keepAliveMs);
+    this.requests = new RequestStreams(
+      this.streams,
+      {
+        sessionId: () => this.sessionId,
+        closed: () => this.closed,
+        error: (error) => this.onerror?.(error),
+      },
+      {
+        eventStore: options.eventStore,
+        retryInterval: options.retryInterval,
+        jsonWindowMs: options.jsonWindowMs ?? 0,
+      },
+    );
   }
 
   async start(): Promise<void> {
@@ -140,42 +146,20 @@ export class HttpServerTransport implements Transport {
       return;
     }
 
-    const streamId = this.streams.streamOf(requestId);
-    if (streamId === undefined)
-      throw new Error(`No connection established for request ID: ${String(requestId)}`);
-    // Stored even when the stream dropped: a reconnect replays it.
-    const json = JSON.stringify(message);
-    const eventId = store ? await store.storeEvent(streamId, message, json) : undefined;
-    const stream = this.streams.get(streamId); // after the await: a resume may have replaced it
-    const complete = isResponse && this.streams.answer(streamId, requestId);
-    if (stream && isWritable(stream.res) && (eventId === undefined || !stream.replayed?.has(eventId))) {
-      const event = messageEvent(json, eventId);
-      // The last answer goes out with the end of the stream: one write.
-      if (complete) stream.res.end(event);
-      else stream.res.write(event);
-      if (eventId !== undefined) this.streams.markResumable(streamId);
-    }
-    if (!complete) return;
-
-    const wasResumable = this.streams.isResumable(streamId);
-    this.streams.release(streamId);
-    if (stream) return stream.close();
-    // The stream went away before its answer: a resumable one replays it from the store.
-    if (this.closed || (store && wasResumable)) return;
-    throw new Error(`No connection established for request ID: ${String(requestId)}`);
+    return this.requests.send(message, requestId, isResponse);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.requests.closeAll();
     this.streams.closeAll();
     this.onclose?.();
   }
 
   /** Ends the SSE stream carrying `requestId` (the client resumes it with `Last-Event-ID`). */
   closeSSEStream(requestId: RequestId): void {
-    const streamId = this.streams.streamOf(requestId);
-    if (streamId !== undefined) this.streams.get(streamId)?.close();
+    this.requests.closeStream(requestId);
   }
 
   closeStandaloneSSEStream(): void {
@@ -236,34 +220,10 @@ export class HttpServerTransport implements Transport {
     const version = initialize
       ? initialize.params.protocolVersion
       : (header(req, "mcp-protocol-version") ?? DEFAULT_NEGOTIATED_PROTOCOL_VERSION);
-    const store = this.options.eventStore;
     // Clients before 2025-11-25 cannot read the priming event's empty data: their streams do not resume.
-    const resumable = store !== undefined && version >= PRIMING_PROTOCOL_VERSION;
-    const streamId = randomUUID();
-    let priming: string | undefined;
-    if (resumable) {
-      try {
-        priming = primingEvent(
-          await store.storeEvent(streamId, {} as JSONRPCMessage),
-          this.options.retryInterval,
-        );
-      } catch (err) {
-        this.onerror?.(err as Error);
-        return rpcError(res, 400, -32700, "Parse error", {});
-      }
-      if (this.closed) return this.refuse(res, { status: 404, code: -32001, message: "Session not found" });
-      hooks?.primed?.(streamId);
-    }
-
-    res.writeHead(200, sseHeaders(this.sessionId));
-    if (priming !== undefined) {
-      res.write(priming);
-      this.streams.markResumable(streamId);
-    } else {
-      res.flushHeaders();
-    }
-    this.streams.open(streamId, res);
-    this.streams.carry(streamId, requestIds);
+    const resumable = this.options.eventStore !== undefined && version >= PRIMING_PROTOCOL_VERSION;
+    const post = { streamId: randomUUID(), res, batch: Array.isArray(body), resumable, hooks };
+    if (!(await this.requests.start(post, requestIds))) return;
     for (const message of messages) {
       const closers: Extra =
         resumable && isJSONRPCRequest(message)
