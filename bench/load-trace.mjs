@@ -135,12 +135,29 @@ export function splitCalls(wallCalls, serverLog, loadStartWall, sent) {
       );
     }
   }
+  // Later calls that started while first calls were still starting: as slow as the first calls
+  // when it is the start-up burst that slows them, not the session's own first-call work.
+  const inWindow = {};
+  for (const tool of ["bash", "view", "grep", "glob"]) {
+    const starts = split.filter((c) => c.tool === tool && c.i === 0).map((c) => c.at);
+    if (starts.length === 0) continue;
+    const [from, to] = [Math.min(...starts), Math.max(...starts)];
+    const later = split.filter((c) => c.tool === tool && c.i > 0 && c.at >= from && c.at <= to);
+    inWindow[tool] = { from, to, laterCalls: later.length, laterP50: r1(median(later.map((c) => c.total))) };
+  }
   const serverLoop = loop.map((w) => [Math.round(w.at - loadStartWall), w.meanMs, w.maxMs]);
-  return { matched: split.length, summary, calls: split, serverLoop };
+  return { matched: split.length, summary, inWindow, calls: split, serverLoop };
 }
 
 /** One line per tool: first and later medians of total = bench→server + server + server→bench. */
-export function describeSplit({ summary }) {
+export function describeSplit({ summary, inWindow }) {
+  const window = Object.entries(inWindow)
+    .map(([tool, w]) => `${tool} ${w.laterP50} ms (${w.laterCalls} calls)`)
+    .join(", ");
+  return `${describeParts(summary)}; later calls started while first calls did, p50: ${window}`;
+}
+
+function describeParts(summary) {
   return Object.entries(summary)
     .map(
       ([key, s]) =>
