@@ -37,9 +37,9 @@ export function startBorisStdio({ workdir, args = [] }) {
 
 /**
  * `boris-http --port 0`; resolves once it printed its address.
- * @returns {Promise<{ url: string, pid: number, log: () => string, listenMs: number, stop(): Promise<void> }>}
+ * @returns {Promise<{ url: string, pid: number, log: () => string, fullLog: () => string, listenMs: number, stop(): Promise<void> }>}
  */
-export function startBorisHttp({ workdir, args = [] }) {
+export function startBorisHttp({ workdir, args = [], keepLog = false }) {
   const start = performance.now();
   const child = spawn(
     process.execPath,
@@ -58,6 +58,9 @@ export function startBorisHttp({ workdir, args = [] }) {
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   const log = tail(child.stderr);
+  /** With keepLog, everything the server printed (for a trace it was asked to write). */
+  const chunks = [];
+  if (keepLog) child.stderr.on("data", (chunk) => chunks.push(chunk));
   const untrack = trackServer(child.pid);
   const exited = new Promise((resolve) => child.once("exit", resolve)).then(untrack);
   return new Promise((resolve, reject) => {
@@ -71,6 +74,7 @@ export function startBorisHttp({ workdir, args = [] }) {
         url: m[1],
         pid: child.pid,
         log,
+        fullLog: () => Buffer.concat(chunks).toString(),
         listenMs: performance.now() - start,
         async stop() {
           if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");

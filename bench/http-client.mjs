@@ -9,13 +9,14 @@ const PROTOCOL_VERSION = "2025-06-18";
  * Connects an SDK client to `url` (initialize + initialized).
  * @returns {Promise<{ endpoint: Endpoint & { terminate(): Promise<void> }, startupMs: number }>}
  */
-export async function connectHttp({ name, url, pid, log }) {
-  const transport = new StreamableHTTPClientTransport(new URL(url));
+export async function connectHttp({ name, url, pid, log, fetch: fetchFn }) {
+  const transport = new StreamableHTTPClientTransport(new URL(url), fetchFn ? { fetch: fetchFn } : undefined);
   const client = newClient();
   const start = performance.now();
   await client.connect(transport);
   const startupMs = performance.now() - start;
   const endpoint = new Endpoint({ name, client, pid, log, close: () => client.close() });
+  endpoint.sessionId = transport.sessionId;
   /** DELETE of the session (the server closes it and everything it started), then close. */
   endpoint.terminate = async () => {
     await transport.terminateSession();

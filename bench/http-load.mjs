@@ -5,6 +5,16 @@ import path from "node:path";
 import { startBorisHttp } from "./boris.mjs";
 import { makeProject } from "./fixtures.mjs";
 import { connectHttp, deleteRawSession, health, openRawSession } from "./http-client.mjs";
+import {
+  describeSplit,
+  splitCalls,
+  TRACE,
+  TRACE_ARGS,
+  tracedFetch,
+  wallMs,
+  watchBenchLoop,
+  watchConnections,
+} from "./load-trace.mjs";
 import { cpuSeconds, MB, memOf, PeakTracker } from "./procmem.mjs";
 import { row } from "./report.mjs";
 import { median, percentile, sleep, waitFor } from "./stats.mjs";
@@ -33,7 +43,8 @@ export async function httpLoad(ctx) {
   const viewFile = makeProject(root);
   const server = await startBorisHttp({
     workdir: root,
-    args: ["--max-sessions", String(IDLE_SESSIONS + 100)],
+    args: ["--max-sessions", String(IDLE_SESSIONS + 100), ...(TRACE ? TRACE_ARGS : [])],
+    keepLog: TRACE,
   });
   const peak = new PeakTracker(server.pid);
   try {
@@ -51,28 +62,40 @@ export async function httpLoad(ctx) {
     const firstByTool = Object.fromEntries(ops.map(([tool]) => [tool, { first: [], later: [] }]));
     /** Every call as [session, index, tool, start ms since the load began, ms]: for after-the-fact analysis. */
     const callLog = [];
+    /** With the trace: [session, index, tool, wall start, wall end, session id], and each initialize. */
+    const wallCalls = [];
+    const initializes = [];
+    /** With the trace: when each request was handed to fetch, by `session/rpcId`. */
+    const sent = new Map();
     const errors = [];
     const start = performance.now();
+    const startWall = wallMs();
+    const stopLoopWatch = watchBenchLoop(start);
+    const stopConnWatch = TRACE ? watchConnections(start) : undefined;
     const cpuStart = { server: cpuSeconds(server.pid), bench: process.cpuUsage() };
     const clients = await Promise.all(
       Array.from({ length: SESSIONS }, async (_, k) => {
         let endpoint;
+        const initStart = performance.now();
         try {
           ({ endpoint } = await connectHttp({
             name: `load-${k}`,
             url: server.url,
             pid: server.pid,
             log: server.log,
+            fetch: TRACE ? tracedFetch(sent) : undefined,
           }));
         } catch (err) {
           errors.push(`initialize: ${err?.message ?? err}`);
           return undefined;
         }
+        initializes.push([k, Math.round(initStart - start), Math.round(performance.now() - initStart)]);
         for (let i = 0; i < CALLS; i++) {
           const [tool, args] = ops[(i + k) % ops.length];
           const t = performance.now();
           const r = await endpoint.call(tool, args);
           const ms = performance.now() - t;
+          if (TRACE) wallCalls.push([k, i, tool, performance.timeOrigin + t, wallMs(), endpoint.sessionId]);
           callLog.push([k, i, tool, Math.round(t - start), Math.round(ms)]);
           latencies.push(ms);
           byTool[tool].push(ms);
@@ -84,6 +107,8 @@ export async function httpLoad(ctx) {
       }),
     );
     const wallS = (performance.now() - start) / 1000;
+    const benchLoop = stopLoopWatch();
+    const connections = stopConnWatch?.();
     const serverCpu = (cpuSeconds(server.pid) - cpuStart.server) / wallS;
     const benchUsage = process.cpuUsage(cpuStart.bench);
     const benchCpu = (benchUsage.user + benchUsage.system) / 1e6 / wallS;
@@ -119,6 +144,14 @@ export async function httpLoad(ctx) {
       `HTTP load: ${calls} calls in ${wallS.toFixed(1)} s, ${errors.length} errors, p99 ${p99.toFixed(0)} ms`,
     );
     ctx.log(`HTTP load p50/p99 ms by tool: ${perTool}`);
+    ctx.log(
+      `HTTP load: bench event-loop delay mean ${benchLoop.meanMs} ms, p99 ${benchLoop.p99Ms} ms, max ${benchLoop.maxMs} ms`,
+    );
+    const trace = TRACE ? splitCalls(wallCalls, server.fullLog(), startWall, sent) : undefined;
+    if (trace)
+      ctx.log(
+        `HTTP load split (p50 total = call→fetch + fetch→server + server + server→bench): ${describeSplit(trace)}`,
+      );
     ctx.rows.push(
       row({
         figure: `HTTP load: ${SESSIONS} sessions × ${CALLS} mixed calls, errors`,
@@ -141,7 +174,19 @@ export async function httpLoad(ctx) {
         unit: "ms",
         boris: p99,
         note: `p50 ${p50.toFixed(0)} ms under 100-way concurrency; p50/p99 ms by tool: ${perTool}`,
-        detail: { p50, p90: percentile(latencies, 90), p99, byTool, firstCalls, laterCalls, calls: callLog },
+        detail: {
+          p50,
+          p90: percentile(latencies, 90),
+          p99,
+          byTool,
+          firstCalls,
+          laterCalls,
+          calls: callLog,
+          initializes,
+          benchLoop,
+          trace,
+          connections,
+        },
       }),
       row({
         figure: "HTTP load: p99 of the calls that are not searches (bash, view)",

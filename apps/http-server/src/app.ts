@@ -15,6 +15,7 @@ import {
 import { rpcError, sendJson } from "./http/http-json.js";
 import { isOAuthPath, oauthAnswer } from "./http/oauth.js";
 import { RejectionLog } from "./http/rejection-log.js";
+import { RequestTrace, wallMs } from "./http/request-trace.js";
 import { serveMetrics } from "./metrics/endpoint.js";
 import { McpSessions, type SharedConfig } from "./sessions.js";
 
@@ -30,6 +31,8 @@ export interface HttpAppConfig extends SharedConfig {
   readonly maxBodyBytes: number;
   /** How sessions are contained (`cgroup` or `marker`), as /health reports it. */
   readonly containment: ContainmentKind;
+  /** Log each MCP request's timing and the event-loop delay at debug level (see RequestTrace). */
+  readonly traceRequests?: boolean;
 }
 
 export interface HttpApp {
@@ -66,6 +69,7 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
   const { logger } = config;
   const rejections = new RejectionLog((fields, message) => logger.warn(fields, message));
   let shuttingDown: Promise<void> | undefined;
+  const trace = config.traceRequests ? new RequestTrace(logger) : undefined;
 
   function refuse(req: IncomingMessage, fields: Record<string, unknown>, message: string): void {
     // The path without its query: a query string may carry what a client should not have sent.
@@ -73,7 +77,7 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
     rejections.refused(req.socket.remoteAddress, { method: req.method, path, ...fields }, message);
   }
 
-  async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handleMcp(req: IncomingMessage, res: ServerResponse, receivedAt: number): Promise<void> {
     const header = req.headers["mcp-session-id"];
     const sessionId = Array.isArray(header) ? header[0] : header;
     if (sessionId !== undefined && !sessions.has(sessionId)) {
@@ -99,6 +103,7 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
       if (read.kind === "invalid-json") return rpcError(res, 400, -32700, "Parse error: Invalid JSON");
       body = read.value;
     }
+    trace?.request(req, res, receivedAt, wallMs(), body);
 
     if (sessionId !== undefined) {
       if (!(await sessions.dispatch(sessionId, req, res, body)))
@@ -128,7 +133,7 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
     await sessions.initialize(req, res, body);
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, receivedAt: number): Promise<void> {
     const path = (req.url ?? "/").split("?")[0]!;
     if (checkHost && !isLoopbackHostHeader(req.headers.host)) {
       refuse(req, { status: 403, host: req.headers.host }, "refused a non-loopback Host header");
@@ -179,7 +184,7 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
       return sendJson(res, 401, { error: "unauthorized" }, { "WWW-Authenticate": "Bearer" });
     }
     if (metricsPath) return serveMetrics(req, res, config.metrics!, logger);
-    await handleMcp(req, res);
+    await handleMcp(req, res, receivedAt);
   }
 
   function endpointOf(req: IncomingMessage): string {
@@ -188,7 +193,7 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
+    handle(req, res, trace ? wallMs() : 0).catch((err) => {
       logger.error({ err }, "request failed");
       if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
       else res.destroy();
@@ -198,6 +203,7 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
   // proxies: up to 60 s) that sends on a connection we closed a moment before gets "other side
   // closed" (or a proxy's 502), which Node's 5 s default made likely under load.
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  trace?.watch(server);
 
   return {
     server,
@@ -218,6 +224,7 @@ export function createHttpApp(config: HttpAppConfig): HttpApp {
       shuttingDown ??= (async () => {
         // Still listening while the sessions close: /ready tells balancers to drain this instance.
         await sessions.closeAll("shutdown");
+        trace?.close();
         server.close();
         server.closeAllConnections();
       })();

@@ -118,6 +118,7 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
     allowOrigins: options.allowOrigins,
     maxBodyBytes: maxMessageBytes(options.maxFileSize),
     metrics,
+    traceRequests: options.logLevel === "debug",
   });
 
   let address: Awaited<ReturnType<HttpApp["listen"]>>;

@@ -170,4 +170,28 @@ describe.skipIf(cgroupSkipReason !== undefined)("CgroupLauncher (cgroup v2 writa
     ).toThrow(/could not start no-such-command-boris: no-such-command-boris was not found on PATH/);
     expect(await waitFor(() => isGone(spare))).toBe(true);
   });
+
+  it("makes the spares several commands ask for one per event-loop turn, and close() cancels a queued one", async () => {
+    const launchers = [testLauncher(), testLauncher(), testLauncher()];
+    // Each launcher ran a command and made its spare; the spares are killed, so that all three ask
+    // for a new one in the same tick.
+    const spares = await Promise.all(launchers.map(withSpare));
+    for (const pid of spares) process.kill(-pid, "SIGKILL");
+    expect(await waitFor(() => launchers.every((l) => l.sparePid === undefined))).toBe(true);
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    for (const l of launchers) l.prepare();
+    const made = () => launchers.filter((l) => l.sparePid !== undefined).length;
+    await turn();
+    const afterOne = made();
+    await launchers[2]!.close();
+    for (let i = 0; i < 3; i++) await turn();
+    for (const l of launchers) if (l.sparePid !== undefined) leftovers.pid(l.sparePid);
+    // One spawn per turn, in the order asked: never all three in one turn.
+    expect(afterOne).toBe(1);
+    expect(launchers[0]!.sparePid).toBeDefined();
+    expect(launchers[1]!.sparePid).toBeDefined();
+    // The closed launcher's queued spare was never made: asked of the kernel, its cgroup is empty.
+    expect(launchers[2]!.sparePid).toBeUndefined();
+    expect(launchers[2]!.cgroup.pids()).toEqual([]);
+  });
 });

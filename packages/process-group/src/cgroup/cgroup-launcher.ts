@@ -6,6 +6,7 @@ import { signalGroup } from "../group/terminate.js";
 import { childProcess } from "../os/builtins.js";
 import type { Command } from "../run/run.js";
 import { type Cgroup, ENTRY_SHELL } from "./cgroup.js";
+import { queueSpare } from "./spare-queue.js";
 
 /**
  * Entering a cgroup means writing to its cgroup.procs, and the kernel makes that write wait for an
@@ -83,6 +84,8 @@ interface Spare {
 export class CgroupLauncher {
   private spare: Spare | undefined;
   private closed = false;
+  /** Cancels the spare queued by prepare() and not made yet. */
+  private cancelQueued: (() => void) | undefined;
   /** The environment of the last command: the next spare is made for the same. */
   private lastEnv: Readonly<Record<string, string>> | undefined;
 
@@ -103,7 +106,7 @@ export class CgroupLauncher {
   /**
    * Starts `command` (already wrapped by the caller's own wrappers) in the cgroup. `named` is the
    * command as the caller asked for it, for failures. Throws SpawnError as spawnGroup does. The
-   * caller calls `prepare()` once the command's result is out (a spawn blocks the event loop).
+   * caller calls `prepare()` once the command's result is out.
    */
   start(command: Command, options: LaunchOptions, named: string): SpawnedGroup {
     const key = envKey(options.env);
@@ -122,6 +125,8 @@ export class CgroupLauncher {
   /** Ends the spare (SIGKILL) and resolves once it is gone; nothing is started after this. */
   async close(): Promise<void> {
     this.closed = true;
+    this.cancelQueued?.();
+    this.cancelQueued = undefined;
     const spare = this.spare;
     this.spare = undefined;
     if (spare) await this.discard(spare);
@@ -179,10 +184,20 @@ export class CgroupLauncher {
   }
 
   /**
-   * Starts the spare for the next command (with the last command's environment), unless there is
-   * one or the launcher is closed.
+   * Asks for the spare of the next command (with the last command's environment), unless there is
+   * one, one is asked for already, or the launcher is closed. It is made in a later event-loop turn,
+   * one spare per turn across every launcher (see spare-queue.ts).
    */
   prepare(): void {
+    if (this.closed || this.spare || this.cancelQueued || this.lastEnv === undefined) return;
+    this.cancelQueued = queueSpare(() => {
+      this.cancelQueued = undefined;
+      this.makeSpare();
+    });
+  }
+
+  /** Starts the spare now, unless there is one already or the launcher is closed. */
+  private makeSpare(): void {
     const env = this.lastEnv;
     if (this.closed || this.spare || env === undefined) return;
     let child: ChildProcess;

@@ -151,9 +151,8 @@ export class Run implements ProcessGroup {
     else signal?.addEventListener("abort", onAbort, { once: true });
     this.result = this.settle(options.drainMs).finally(() => {
       signal?.removeEventListener("abort", onAbort);
-      // After the result's own callbacks: the spawn of the next spare blocks the event loop.
-      const { launcher } = options;
-      if (launcher) setImmediate(() => launcher.prepare());
+      // The next command's spare, made in a later event-loop turn (its spawn blocks the loop).
+      options.launcher?.prepare();
     });
     // Only a throwing onOutput rejects it, and its caller awaits it; never an unhandled rejection.
     this.result.catch(() => {});
