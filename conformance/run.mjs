@@ -73,6 +73,24 @@ const indented = (text, indent) =>
     .map((line) => indent + line)
     .join("\n");
 
+/**
+ * The servers the scenarios run against. boris-http answers a request whose result is ready within
+ * `--json-response-window` with one JSON response and anything else with an SSE stream; the suite
+ * sees both: every scenario against a server whose window is long enough that every answer that
+ * sends nothing first is JSON however loaded the machine, and the SSE scenarios once more against a
+ * server that answers every request with an SSE stream (window 0), their checks named
+ * `<scenario>-sse-answers/<check>` in the baseline.
+ */
+const PASSES = [
+  { window: "600", scenarios: SCENARIOS, label: (/** @type {string} */ s) => s },
+  {
+    window: "0",
+    scenarios: ["server-sse-polling", "server-sse-multiple-streams"],
+    label: (/** @type {string} */ s) => `${s}-sse-answers`,
+  },
+];
+const SCENARIO_COUNT = PASSES.reduce((n, pass) => n + pass.scenarios.length, 0);
+
 async function main() {
   const started = performance.now();
   const baselineFile = path.join(here, "expected-failures.json");
@@ -86,25 +104,6 @@ async function main() {
   const workdir = path.join(tmp, "workdir");
   mkdirSync(workdir);
   const abort = new AbortController();
-
-  const server = await startServer({
-    node: serverNode,
-    main: serverMain,
-    // Every answer that sends nothing before its result is JSON, however loaded the machine: with the
-    // default window (50 ms) a slow first call would turn into an SSE stream and change the checks.
-    args: ["--host", "127.0.0.1", "--port", "0", "--workdir", workdir, "--json-response-window", "600"],
-    cwd: workdir,
-    env: serverEnv(),
-  }).catch((err) => {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  });
-  /** @type {Promise<import("./src/server.mjs").StopResult> | undefined} */
-  let stopping;
-  const stopServer = () => {
-    stopping ??= server.stop({ graceMs: STOP_GRACE_MS });
-    return stopping;
-  };
   /** @type {NodeJS.Signals | undefined} */
   let interrupted;
   /** @param {NodeJS.Signals} sig */
@@ -115,71 +114,106 @@ async function main() {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
 
-  console.log(
-    `conformance: suite ${suite.version} on node ${suite.nodeVersion}; ` +
-      `boris-http (node ${serverNodeVersion}, pid ${server.pid}) at ${server.url}`,
-  );
-
   /** @type {import("./src/baseline.mjs").ScenarioOutcome[]} */
   const outcomes = [];
-  let diedEarly = false;
-  /** @type {import("./src/server.mjs").StopResult} */
+  /** @type {string[]} */
+  const problems = [];
+  /** @type {string[]} */
+  const serverLogs = [];
+  /** @type {import("./src/server.mjs").StopResult | undefined} */
   let stop;
   try {
-    for (const scenario of SCENARIOS) {
+    for (const pass of PASSES) {
       if (interrupted) break;
-      const t0 = performance.now();
-      /** @type {import("./src/baseline.mjs").ScenarioOutcome & { output?: string }} */
-      let outcome;
-      if (t0 - started > BUDGET_MS) {
-        outcome = { scenario, error: `not run: the run exceeded its ${seconds(BUDGET_MS)} budget` };
-      } else if (server.exited()) {
-        outcome = { scenario, error: "not run: boris-http has exited" };
-      } else {
-        const outDir = path.join(tmp, "results", scenario);
-        mkdirSync(outDir, { recursive: true });
-        outcome = await runScenario({
-          suite,
-          url: server.url,
-          scenario,
-          outDir,
-          timeoutMs: SCENARIO_TIMEOUT_MS,
-          signal: abort.signal,
-        });
-      }
-      if (interrupted) break;
-      outcomes.push(outcome);
-      const own = compare([outcome], baseline);
-      const state = own.unexpected.length > 0 ? "FAIL" : "ok  ";
+      const server = await startServer({
+        node: serverNode,
+        main: serverMain,
+        args: [
+          "--host",
+          "127.0.0.1",
+          "--port",
+          "0",
+          "--workdir",
+          workdir,
+          "--json-response-window",
+          pass.window,
+        ],
+        cwd: workdir,
+        env: serverEnv(),
+      });
       console.log(
-        `  ${state} ${scenario.padEnd(28)} ${own.passed} passed, ${own.expected.length} expected, ` +
-          `${own.unexpected.length} unexpected (${seconds(performance.now() - t0)})`,
+        `conformance: suite ${suite.version} on node ${suite.nodeVersion}; boris-http (node ` +
+          `${serverNodeVersion}, pid ${server.pid}, --json-response-window ${pass.window}) at ${server.url}`,
       );
-      if (verbose && outcome.output) console.log(indented(outcome.output, "       | "));
+      let diedEarly = false;
+      try {
+        for (const scenario of pass.scenarios) {
+          if (interrupted) break;
+          const label = pass.label(scenario);
+          const t0 = performance.now();
+          /** @type {import("./src/baseline.mjs").ScenarioOutcome & { output?: string }} */
+          let outcome;
+          if (t0 - started > BUDGET_MS) {
+            outcome = {
+              scenario: label,
+              error: `not run: the run exceeded its ${seconds(BUDGET_MS)} budget`,
+            };
+          } else if (server.exited()) {
+            outcome = { scenario: label, error: "not run: boris-http has exited" };
+          } else {
+            const outDir = path.join(tmp, "results", label);
+            mkdirSync(outDir, { recursive: true });
+            outcome = {
+              ...(await runScenario({
+                suite,
+                url: server.url,
+                scenario,
+                outDir,
+                timeoutMs: SCENARIO_TIMEOUT_MS,
+                signal: abort.signal,
+              })),
+              scenario: label,
+            };
+          }
+          if (interrupted) break;
+          outcomes.push(outcome);
+          const own = compare([outcome], baseline);
+          const state = own.unexpected.length > 0 ? "FAIL" : "ok  ";
+          console.log(
+            `  ${state} ${label.padEnd(40)} ${own.passed} passed, ${own.expected.length} expected, ` +
+              `${own.unexpected.length} unexpected (${seconds(performance.now() - t0)})`,
+          );
+          if (verbose && outcome.output) console.log(indented(outcome.output, "       | "));
+        }
+      } finally {
+        diedEarly = server.exited();
+        stop = await server.stop({ graceMs: STOP_GRACE_MS });
+        serverLogs.push(`--- boris-http --json-response-window ${pass.window}\n${server.stderr()}`);
+      }
+      if (diedEarly)
+        problems.push(`boris-http exited during the run (code ${stop.code}, signal ${stop.signal})`);
+      else if (!stop.clean) {
+        problems.push(
+          `boris-http did not shut down cleanly on SIGTERM: code ${stop.code}, signal ${stop.signal}` +
+            (stop.killed ? `, needed SIGKILL after ${seconds(STOP_GRACE_MS)}` : ""),
+        );
+      }
     }
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
   } finally {
-    diedEarly = server.exited();
-    stop = await stopServer();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
 
   if (interrupted) {
     rmSync(tmp, { recursive: true, force: true });
-    console.log(`conformance: interrupted by ${interrupted}; boris-http stopped (exit code ${stop.code})`);
+    console.log(`conformance: interrupted by ${interrupted}; boris-http stopped (exit code ${stop?.code})`);
     return interrupted === "SIGINT" ? 130 : 143;
   }
 
   const result = compare(outcomes, baseline);
-  /** @type {string[]} */
-  const problems = [];
-  if (diedEarly) problems.push(`boris-http exited during the run (code ${stop.code}, signal ${stop.signal})`);
-  else if (!stop.clean) {
-    problems.push(
-      `boris-http did not shut down cleanly on SIGTERM: code ${stop.code}, signal ${stop.signal}` +
-        (stop.killed ? `, needed SIGKILL after ${seconds(STOP_GRACE_MS)}` : ""),
-    );
-  }
 
   for (const f of result.unexpected) {
     console.log(`\nUNEXPECTED ${f.status}: ${f.key}\n${indented(f.message, "    ")}`);
@@ -197,13 +231,13 @@ async function main() {
   if (ok && !keep) {
     rmSync(tmp, { recursive: true, force: true });
   } else {
-    writeFileSync(path.join(tmp, "server.log"), server.stderr());
+    writeFileSync(path.join(tmp, "server.log"), serverLogs.join("\n"));
     console.log(`\nresults and server log kept in ${tmp}`);
   }
   console.log(
     `\nconformance: ${result.passed} passed, ${result.expected.length} expected failures, ` +
       `${result.unexpected.length} unexpected, ${result.stale.length} stale` +
-      ` (${SCENARIOS.length} scenarios, ${seconds(performance.now() - started)}; server stopped, exit code ${stop.code})`,
+      ` (${SCENARIO_COUNT} scenario runs, ${seconds(performance.now() - started)}; servers stopped)`,
   );
   if (!ok) {
     console.log(
