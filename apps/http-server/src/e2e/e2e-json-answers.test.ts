@@ -4,27 +4,16 @@ import { isRunning, startTcpProxy, type TcpProxy, textOf, waitUntil } from "@bor
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MCP_HEADERS, type RunningServer, startServer } from "../test/harness.js";
+import { MCP_HEADERS, type RunningServer, sseMessages, startServer } from "../test/harness.js";
 import {
   bashRequest,
   type CountingClient,
   countingClient,
+  cutAndAwaitResume,
+  gatedCommand,
   RESUMABLE_PROTOCOL,
   resumableSession,
 } from "../test/resumable.js";
-
-/** The JSON-RPC messages of an SSE body, in order (the priming event carries none). */
-function sseMessages(text: string): Record<string, unknown>[] {
-  return text
-    .split("\n")
-    .filter((line) => line.startsWith("data: ") && line.length > 6)
-    .map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>);
-}
-
-/** A command that records its run, then waits for the file `<name>.go` (the test decides when it ends). */
-function gatedCommand(name: string): string {
-  return `echo run >> ${name}.runs; until [ -e ${name}.go ]; do sleep 0.05; done; echo finished ${name}`;
-}
 
 /** An SDK client whose transport records the Content-Type of every POST answer, in order. */
 async function recordingClient(url: string) {
@@ -196,13 +185,7 @@ describe("boris-http streams what outlasts the JSON window", () => {
       "the gated call to run with a cursor in the client",
       () => existsSync(join(server.workdir, "cut.runs")) && cursors.length > 0,
     );
-    const resumesBefore = client.resumes.length;
-    proxy.cut();
-    await waitUntil(
-      "the client to reconnect with Last-Event-ID",
-      () => client.resumes.length > resumesBefore,
-    );
-    expect(client.resumes[resumesBefore]).toBe(cursors[0]);
+    expect(await cutAndAwaitResume(client, proxy)).toBe(cursors[0]);
     writeFileSync(join(server.workdir, "cut.go"), "");
     expect(textOf(await call)).toContain("finished cut");
     expect(readFileSync(join(server.workdir, "cut.runs"), "utf8")).toBe("run\n");

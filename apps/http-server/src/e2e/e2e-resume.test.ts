@@ -7,16 +7,13 @@ import {
   bashRequest,
   type CountingClient,
   countingClient,
+  cutAndAwaitResume,
+  gatedCommand,
   primedCall,
   resumableSession,
 } from "../test/resumable.js";
 
 const portOf = (server: RunningServer) => Number(new URL(server.url).port);
-
-/** A command that records each run, then waits for the file `go` (so the test decides when it ends). */
-function gatedCommand(name: string): string {
-  return `echo run >> ${name}.runs; until [ -e ${name}.go ]; do sleep 0.05; done; echo finished ${name}`;
-}
 
 /** A command that writes its pid to `<name>.pid` and sleeps until killed. */
 function sleeperCommand(name: string): string {
@@ -62,13 +59,7 @@ describe("resumable streams: a dropped connection does not lose the call", () =>
 
   it("gets the result on the reconnected stream when the connection is cut while the command runs", async () => {
     const { call, cursors } = await startGated("cut");
-    const resumesBefore = client.resumes.length;
-    proxy.cut();
-    await waitUntil(
-      "the client to reconnect with Last-Event-ID",
-      () => client.resumes.length > resumesBefore,
-    );
-    expect(client.resumes[resumesBefore]).toBe(cursors[0]);
+    expect(await cutAndAwaitResume(client, proxy)).toBe(cursors[0]);
     writeFileSync(join(server.workdir, "cut.go"), "");
     expect(textOf(await call)).toContain("finished cut");
     // Not restarted, not run twice: the one run the cut interrupted went on to the end.

@@ -6,17 +6,10 @@ import {
   MCP_HEADERS,
   type RunningServer,
   rawSession,
+  sseMessages,
   startServer,
 } from "../test/harness.js";
 import { RESUMABLE_PROTOCOL } from "../test/resumable.js";
-
-/** The JSON-RPC messages of an SSE body, in order. */
-function sseMessages(text: string): Record<string, unknown>[] {
-  return text
-    .split("\n")
-    .filter((line) => line.startsWith("data: ") && line.length > 6)
-    .map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>);
-}
 
 /**
  * The streamable HTTP transport's own answers (src/transport/), through real HTTP against the built

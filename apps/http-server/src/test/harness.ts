@@ -166,3 +166,11 @@ export async function rawSession(url: string): Promise<string> {
   await rawRequest(url, sessionId!, { jsonrpc: "2.0", method: "notifications/initialized" });
   return sessionId!;
 }
+
+/** The JSON-RPC messages of an SSE body, in order (a priming event carries none). */
+export function sseMessages(text: string): Record<string, unknown>[] {
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith("data: ") && line.length > 6)
+    .map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>);
+}

@@ -1,3 +1,4 @@
+import { type TcpProxy, waitUntil } from "@boris-mcp/test-support";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { MCP_HEADERS } from "./harness.js";
@@ -103,4 +104,26 @@ export async function resumableSession(url: string): Promise<string> {
 /** A foreground bash call as a raw JSON-RPC request. */
 export function bashRequest(id: number, command: string): Record<string, unknown> {
   return { jsonrpc: "2.0", id, method: "tools/call", params: { name: "bash", arguments: { command } } };
+}
+
+/** A command that records each run in `<name>.runs`, then waits for the file `<name>.go` (the test decides when it ends). */
+export function gatedCommand(name: string): string {
+  return `echo run >> ${name}.runs; until [ -e ${name}.go ]; do sleep 0.05; done; echo finished ${name}`;
+}
+
+/**
+ * Cuts the client's connections through `proxy` and waits until the client has reconnected; returns
+ * the `Last-Event-ID` it reconnected with.
+ */
+export async function cutAndAwaitResume(
+  counting: CountingClient,
+  proxy: TcpProxy,
+): Promise<string | undefined> {
+  const resumesBefore = counting.resumes.length;
+  proxy.cut();
+  await waitUntil(
+    "the client to reconnect with Last-Event-ID",
+    () => counting.resumes.length > resumesBefore,
+  );
+  return counting.resumes[resumesBefore];
 }

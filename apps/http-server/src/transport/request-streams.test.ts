@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { JSONRPCMessage, JSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { SessionEventStore } from "../streams/event-store.js";
+import { sseMessages } from "../test/harness.js";
 import { HttpServerTransport } from "./http-transport.js";
 
 const VERSION = "2025-11-25";
@@ -77,13 +78,7 @@ const progress: JSONRPCMessage = {
 
 /** The ids (or methods) of the messages of an SSE body, in order. */
 function eventsOf(text: string): unknown[] {
-  return text
-    .split("\n")
-    .filter((line) => line.startsWith("data: ") && line.length > 6)
-    .map((line) => {
-      const message = JSON.parse(line.slice(6)) as { id?: unknown; method?: unknown };
-      return message.method ?? message.id;
-    });
+  return sseMessages(text).map((message) => message.method ?? message.id);
 }
 
 let running: Awaited<ReturnType<typeof serve>> | undefined;
