@@ -1,6 +1,6 @@
 import { lstatSync } from "node:fs";
 import type { GlobRequest } from "./glob-request.js";
-import { mtimeOf } from "./mtime-list.js";
+import { mtimeOf } from "./mtime.js";
 import { NewestPage } from "./newest-page.js";
 import type { ReportedPathScope } from "./search-scope.js";
 

@@ -1,14 +1,4 @@
-import { statSync } from "node:fs";
-
-const NO_THROW = { throwIfNoEntry: false } as const;
-
-/**
- * The modification time of `absPath` (following symlinks), ms; undefined when it is gone. The path
- * may be given as its bytes (no string to make for a path read from rg's output).
- */
-export function mtimeOf(absPath: string | Buffer): number | undefined {
-  return statSync(absPath, NO_THROW)?.mtimeMs;
-}
+import { mtimeOf } from "./mtime.js";
 
 /**
  * Paths with their modification times, listed newest first (ties by name, byte order, so equal
