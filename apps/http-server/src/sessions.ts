@@ -5,7 +5,6 @@ import { Session, type SessionOptions, SessionRegistry } from "@boris-mcp/sessio
 import {
   createSessionServer,
   type ProtocolServer,
-  preloadTools,
   type ScopeLogger,
   type ToolConfig,
 } from "@boris-mcp/tools";
@@ -93,29 +92,8 @@ export class McpSessions {
   readonly registry = new SessionRegistry();
   private readonly entries = new Map<string, Entry>();
   private creating = 0;
-  private toolsRequested = false;
 
   constructor(private readonly config: SharedConfig) {}
-
-  /**
-   * Loads the tools' code once the first session is open, after its initialize is answered, rather
-   * than at some session's first tool call: loading holds the event loop for tens of ms, and when
-   * many clients connect at once (a team's agents after a restart) it would land on the first
-   * calls of all of them. Not at start-up: the first initialize would wait for it.
-   */
-  private preloadTools(): void {
-    if (this.toolsRequested) return;
-    this.toolsRequested = true;
-    const { logger } = this.config;
-    setImmediate(() => {
-      const start = performance.now();
-      preloadTools().then(
-        () => logger.debug({ ms: Math.round(performance.now() - start) }, "tools loaded"),
-        (err: unknown) =>
-          logger.warn({ err }, "loading the tools failed: the first tool call will try again"),
-      );
-    });
-  }
 
   /** Open sessions (initialising ones included), for the cap and /health. */
   get size(): number {
@@ -191,7 +169,6 @@ export class McpSessions {
           this.registry.register(id, session);
           config.metrics?.sessionOpened(id);
           config.logger.info({ session: id, sessions: this.entries.size }, "session opened");
-          this.preloadTools();
         },
         onsessionclosed: (id) => this.close(id, "delete"),
       }),

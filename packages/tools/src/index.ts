@@ -8,9 +8,4 @@ export * from "./protocol/jsonrpc.js";
 export { ProtocolServer, SUPPORTED_PROTOCOL_VERSIONS } from "./protocol/protocol-server.js";
 export type { RequestExtra } from "./protocol/rpc-endpoint.js";
 export { searchActivity } from "./search/rg-slot-pool.js";
-export {
-  createSessionServer,
-  preloadTools,
-  type ServerIdentity,
-  type SessionServerOptions,
-} from "./session-server.js";
+export { createSessionServer, type ServerIdentity, type SessionServerOptions } from "./session-server.js";

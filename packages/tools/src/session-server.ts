@@ -10,37 +10,18 @@ type ToolSet = typeof import("./tool-set.js");
 let toolSet: ToolSet | undefined;
 let loadingToolSet: Promise<ToolSet> | undefined;
 
-function loadToolSet(): Promise<ToolSet> {
-  loadingToolSet ??= import("./tool-set.js").then(
-    (m) => {
-      toolSet = m;
-      return m;
-    },
-    (err: unknown) => {
-      loadingToolSet = undefined; // The next call tries again.
-      throw err;
-    },
-  );
-  return loadingToolSet;
-}
-
 /**
  * The tools `config` enables. Their code (their zod argument schemas with it) is imported on the
- * first `tools/call` of the process (or a `tools/list` the pre-built listing cannot answer), or by
- * `preloadTools`, not at start-up: a bundled binary keeps it in a chunk of its own.
+ * first `tools/call` of the process (or a `tools/list` the pre-built listing cannot answer), not
+ * at start-up: a bundled binary keeps it in a chunk of its own.
  */
 function catalogFor(config: ToolConfig): ToolCatalog | Promise<ToolCatalog> {
   if (toolSet) return toolSet.catalogFor(config);
-  return loadToolSet().then((m) => m.catalogFor(config));
-}
-
-/**
- * Imports the tools' code now rather than at the first `tools/call`. For a server that serves
- * many sessions: loading it holds the event loop for tens of ms, which otherwise lands on the
- * calls of every session that is starting at that moment.
- */
-export async function preloadTools(): Promise<void> {
-  await loadToolSet();
+  loadingToolSet ??= import("./tool-set.js").then((m) => {
+    toolSet = m;
+    return m;
+  });
+  return loadingToolSet.then((m) => m.catalogFor(config));
 }
 
 /**
