@@ -1,6 +1,5 @@
-import { lstatSync } from "node:fs";
 import type { GlobRequest } from "./glob-request.js";
-import { mtimeOf } from "./mtime.js";
+import { linkOf, mtimeOf } from "./mtime.js";
 import { NewestPage } from "./newest-page.js";
 import type { ReportedPathScope } from "./search-scope.js";
 
@@ -67,13 +66,15 @@ export class GlobListing {
       const slash = rel.lastIndexOf("/");
       v = this.behindLink(slash < 0 ? "" : rel.slice(0, slash));
       if (!v) {
+        let link: ReturnType<typeof linkOf>;
         try {
-          const st = lstatSync(this.rootSlash + rel);
-          v = st.isSymbolicLink();
-          this.nlinks.set(rel, st.nlink);
+          link = linkOf(this.rootSlash + rel);
         } catch {
-          v = true; // Gone since rg saw it: leave it out.
+          link = undefined;
         }
+        // Gone since rg saw it: leave it out.
+        v = link?.symlink ?? true;
+        if (link) this.nlinks.set(rel, link.nlink);
       }
       this.linked.set(rel, v);
     }
@@ -86,10 +87,11 @@ export class GlobListing {
     let n = this.nlinks.get(rel);
     if (n === undefined) {
       try {
-        n = lstatSync(this.rootSlash + rel).nlink;
+        n = linkOf(this.rootSlash + rel)?.nlink;
       } catch {
         return undefined;
       }
+      if (n === undefined) return undefined;
       this.nlinks.set(rel, n);
     }
     return n;

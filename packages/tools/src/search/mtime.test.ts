@@ -1,11 +1,21 @@
 // mtimeOf against statSync on real files: same milliseconds for files with sub-second times, through
 // a symlink (followed) and given as bytes; undefined for a missing path and a dangling link; the
-// errors statSync throws (ENOTDIR, ELOOP) are thrown; a NUL is refused, never cut short to another path.
-import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+// errors statSync throws (ENOTDIR, ELOOP) are thrown; a NUL is refused, never cut short to another
+// path. linkOf against lstatSync: a directory's link count, a directory symlink seen as a link.
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { mtimeByStatSync, mtimeOf, mtimeUsesBinding } from "./mtime.js";
+import { linkOf, mtimeByStatSync, mtimeOf, mtimeUsesBinding } from "./mtime.js";
 
 const dir = mkdtempSync(join(tmpdir(), "boris-mtime-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,5 +63,19 @@ describe("mtimeOf", () => {
     const cut = `${join(dir, "sub")}\0/more`;
     expect(() => mtimeOf(cut)).toThrow(/null bytes/);
     expect(() => mtimeOf(Buffer.from(cut))).toThrow(/null bytes/);
+  });
+
+  it("linkOf gives lstat's link count and sees directory symlinks as links", () => {
+    const top = join(dir, "tree");
+    for (const sub of ["a", "b", "c"]) mkdirSync(join(top, sub), { recursive: true });
+    expect(linkOf(top)).toEqual({ symlink: false, nlink: lstatSync(top).nlink });
+    expect(linkOf(top)?.nlink).toBe(5);
+    symlinkSync(top, join(dir, "tree-link"));
+    expect(linkOf(join(dir, "tree-link"))).toEqual({
+      symlink: true,
+      nlink: lstatSync(join(dir, "tree-link")).nlink,
+    });
+    expect(linkOf(join(dir, "no-such-dir"))).toBeUndefined();
+    expect(() => linkOf(`${top}\0/a`)).toThrow(/null bytes/);
   });
 });

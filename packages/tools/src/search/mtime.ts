@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { constants, lstatSync, statSync } from "node:fs";
 
 /**
  * fs's own stat: fills and returns the binding's shared stat array (seconds and nanoseconds of each
@@ -11,7 +11,9 @@ type RawStat = (
   throwIfNoEntry: false,
 ) => Float64Array | undefined;
 
-/** The position of mtime's seconds in the stat array (nanoseconds follow). */
+/** Positions in the stat array: mode, link count, and mtime's seconds (nanoseconds follow). */
+const MODE = 1;
+const NLINK = 2;
 const MTIME_SEC = 12;
 
 function msOf(raw: Float64Array): number {
@@ -31,30 +33,46 @@ function pendingDeprecation(): boolean {
  * were a third of the call's CPU, and the garbage, promoted by scavenges, what set the server's
  * peak RSS. fs's binding gives the numbers without the objects. It is used only on Node 20–21,
  * only when it answers exactly as statSync does for a path that exists and one that does not, and
- * not under --pending-deprecation (where asking for it warns); otherwise statSync.
+ * not under --pending-deprecation (where asking for it warns); otherwise statSync. The same holds
+ * for lstat, which glob asks of every directory a match lies in.
  */
-function findRawStat(): RawStat | undefined {
+function findRawStats(): { stat: RawStat; lstat: RawStat } | undefined {
   if (Number(process.versions.node.split(".")[0]) >= 22 || pendingDeprecation()) return undefined;
   try {
-    const binding = (process as unknown as { binding(name: string): { stat?: unknown } }).binding("fs");
+    const binding = (
+      process as unknown as { binding(name: string): { stat?: unknown; lstat?: unknown } }
+    ).binding("fs");
     const stat = binding.stat as RawStat | undefined;
-    if (typeof stat !== "function") return undefined;
+    const lstat = binding.lstat as RawStat | undefined;
+    if (typeof stat !== "function" || typeof lstat !== "function") return undefined;
     const probe = process.execPath;
     const raw = stat(probe, false, undefined, false);
     if (!(raw instanceof Float64Array) || msOf(raw) !== statSync(probe).mtimeMs) return undefined;
+    const rawL = lstat(probe, false, undefined, false);
+    const want = lstatSync(probe);
+    if (!(rawL instanceof Float64Array) || rawL[MODE] !== want.mode || rawL[NLINK] !== want.nlink)
+      return undefined;
     if (stat(`${probe}.boris-absent`, false, undefined, false) !== undefined) return undefined;
-    return stat;
+    return { stat, lstat };
   } catch {
     return undefined;
   }
 }
 
-let rawStat: RawStat | undefined | null = null;
+let raw: { stat: RawStat; lstat: RawStat } | undefined | null = null;
 
-/** Whether mtimeOf goes through fs's binding (for tests). */
+function rawStats(): { stat: RawStat; lstat: RawStat } | undefined {
+  if (raw === null) raw = findRawStats();
+  return raw;
+}
+
+/** Whether mtimeOf and linkOf go through fs's binding (for tests). */
 export function mtimeUsesBinding(): boolean {
-  if (rawStat === null) rawStat = findRawStat();
-  return rawStat !== undefined;
+  return rawStats() !== undefined;
+}
+
+function hasNul(path: string | Buffer): boolean {
+  return typeof path === "string" ? path.includes("\0") : path.includes(0);
 }
 
 const NO_THROW = { throwIfNoEntry: false } as const;
@@ -65,16 +83,38 @@ const NO_THROW = { throwIfNoEntry: false } as const;
  * to make for a path read from rg's output).
  */
 export function mtimeOf(absPath: string | Buffer): number | undefined {
-  if (rawStat === null) rawStat = findRawStat();
+  const fast = rawStats();
   // A NUL would end the path early in the binding; statSync refuses it.
-  if (rawStat === undefined || (typeof absPath === "string" ? absPath.includes("\0") : absPath.includes(0))) {
-    return statSync(absPath, NO_THROW)?.mtimeMs;
-  }
-  const raw = rawStat(absPath, false, undefined, false);
-  return raw === undefined ? undefined : msOf(raw);
+  if (fast === undefined || hasNul(absPath)) return statSync(absPath, NO_THROW)?.mtimeMs;
+  const values = fast.stat(absPath, false, undefined, false);
+  return values === undefined ? undefined : msOf(values);
 }
 
-/** statSync's answer, always (the reference mtimeOf is checked against in tests). */
+/** What glob asks of a directory: whether it is a symlink, and its link count. */
+export interface LinkInfo {
+  readonly symlink: boolean;
+  readonly nlink: number;
+}
+
+/**
+ * lstat's answer for `absPath` as a LinkInfo (no Stats object on Node 20–21); undefined when it is
+ * gone. Other failures throw, as lstatSync does.
+ */
+export function linkOf(absPath: string): LinkInfo | undefined {
+  const fast = rawStats();
+  if (fast === undefined || hasNul(absPath)) {
+    const st = lstatSync(absPath, NO_THROW);
+    return st && { symlink: st.isSymbolicLink(), nlink: st.nlink };
+  }
+  const values = fast.lstat(absPath, false, undefined, false);
+  if (values === undefined) return undefined;
+  return {
+    symlink: ((values[MODE] as number) & constants.S_IFMT) === constants.S_IFLNK,
+    nlink: values[NLINK] as number,
+  };
+}
+
+/** statSync's answer, always (what mtimeOf is checked against in tests). */
 export function mtimeByStatSync(absPath: string | Buffer): number | undefined {
   return statSync(absPath, NO_THROW)?.mtimeMs;
 }
