@@ -45,13 +45,18 @@ function findRawStats(): { stat: RawStat; lstat: RawStat } | undefined {
     const stat = binding.stat as RawStat | undefined;
     const lstat = binding.lstat as RawStat | undefined;
     if (typeof stat !== "function" || typeof lstat !== "function") return undefined;
+    // Each answer is read before the next call: the binding fills one shared array, which
+    // statSync and lstatSync fill too.
     const probe = process.execPath;
-    const raw = stat(probe, false, undefined, false);
-    if (!(raw instanceof Float64Array) || msOf(raw) !== statSync(probe).mtimeMs) return undefined;
-    const rawL = lstat(probe, false, undefined, false);
+    const viaStat = stat(probe, false, undefined, false);
+    if (!(viaStat instanceof Float64Array)) return undefined;
+    const mtime = msOf(viaStat);
+    if (mtime !== statSync(probe).mtimeMs) return undefined;
+    const viaLstat = lstat(probe, false, undefined, false);
+    if (!(viaLstat instanceof Float64Array)) return undefined;
+    const [mode, nlink] = [viaLstat[MODE], viaLstat[NLINK]];
     const want = lstatSync(probe);
-    if (!(rawL instanceof Float64Array) || rawL[MODE] !== want.mode || rawL[NLINK] !== want.nlink)
-      return undefined;
+    if (mode !== want.mode || nlink !== want.nlink) return undefined;
     if (stat(`${probe}.boris-absent`, false, undefined, false) !== undefined) return undefined;
     return { stat, lstat };
   } catch {
@@ -59,11 +64,12 @@ function findRawStats(): { stat: RawStat; lstat: RawStat } | undefined {
   }
 }
 
-let raw: { stat: RawStat; lstat: RawStat } | undefined | null = null;
+/** null until first asked for. */
+let found: { stat: RawStat; lstat: RawStat } | undefined | null = null;
 
 function rawStats(): { stat: RawStat; lstat: RawStat } | undefined {
-  if (raw === null) raw = findRawStats();
-  return raw;
+  if (found === null) found = findRawStats();
+  return found;
 }
 
 /** Whether mtimeOf and linkOf go through fs's binding (for tests). */
