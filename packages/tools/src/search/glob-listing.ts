@@ -1,5 +1,6 @@
+import { mayStartWithLineTerminator } from "./glob-pattern.js";
 import type { GlobRequest } from "./glob-request.js";
-import { linkOf, mtimeOf } from "./mtime.js";
+import { type LinkInfo, linkOf, mtimeOf } from "./mtime.js";
 import { NewestPage } from "./newest-page.js";
 import type { ReportedPathScope } from "./search-scope.js";
 
@@ -66,12 +67,7 @@ export class GlobListing {
       const slash = rel.lastIndexOf("/");
       v = this.behindLink(slash < 0 ? "" : rel.slice(0, slash));
       if (!v) {
-        let link: ReturnType<typeof linkOf>;
-        try {
-          link = linkOf(this.rootSlash + rel);
-        } catch {
-          link = undefined;
-        }
+        const link = this.linkAt(rel);
         // Gone since rg saw it: leave it out.
         v = link?.symlink ?? true;
         if (link) this.nlinks.set(rel, link.nlink);
@@ -86,16 +82,21 @@ export class GlobListing {
     if (this.behindLink(rel)) return undefined;
     let n = this.nlinks.get(rel);
     if (n === undefined) {
-      try {
-        n = linkOf(this.rootSlash + rel)?.nlink;
-      } catch {
-        return undefined;
-      }
+      n = this.linkAt(rel)?.nlink;
       if (n === undefined) return undefined;
       this.nlinks.set(rel, n);
     }
     return n;
   };
+
+  /** lstat of the directory at `rel`; undefined when it is gone or cannot be asked about. */
+  private linkAt(rel: string): LinkInfo | undefined {
+    try {
+      return linkOf(this.rootSlash + rel);
+    } catch {
+      return undefined;
+    }
+  }
 
   /** Records a directory with no listed file (found by the directory search). */
   addDir(rel: string): void {
@@ -159,7 +160,7 @@ export class GlobListing {
       const suffix = matcher.baseNameSuffix;
       if (suffix && !endsWith(buf, end, suffix)) return false;
       const first = buf[slash < 0 ? start : slash + 1];
-      if (!matcher.suffixDecides || first === 0x0a || first === 0x0d || first === 0xe2) {
+      if (!matcher.suffixDecides || mayStartWithLineTerminator(first)) {
         const name = buf.toString("utf8", slash < 0 ? start : slash + 1, end);
         if (!matcher.matchesBaseName(name)) return false;
         abs = slash < 0 ? this.rootSlash + name : `${this.lastDirAbs}/${name}`;

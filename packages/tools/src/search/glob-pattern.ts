@@ -61,10 +61,19 @@ export function globSyntaxError(pattern: string): string | undefined {
  */
 const STAR_LITERAL = /^\*(?=[A-Za-z0-9._~-]*[A-Za-z0-9_~-])[A-Za-z0-9._~-]+$/;
 
-/** Whether `s` starts with a character JavaScript's `.` does not match (\n, \r, U+2028, U+2029). */
-function startsWithLineTerminator(s: string): boolean {
-  const c = s.charCodeAt(0);
+/** Whether `s[at]` is a character JavaScript's `.` does not match (\n, \r, U+2028, U+2029). */
+function lineTerminatorAt(s: string, at: number): boolean {
+  const c = s.charCodeAt(at);
   return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
+}
+
+/**
+ * Whether a UTF-8 name starting with byte `b` may start with a line terminator (\n, \r, or 0xe2,
+ * the first byte of U+2028 and U+2029): such a name must go through `matchesBaseName` even when
+ * `suffixDecides`.
+ */
+export function mayStartWithLineTerminator(b: number | undefined): boolean {
+  return b === 0x0a || b === 0x0d || b === 0xe2;
 }
 
 /** Characters of a single-segment glob that ripgrep's glob syntax reads exactly as picomatch does. */
@@ -84,9 +93,8 @@ export interface GlobMatcher {
   readonly baseNameSuffix: Buffer | undefined;
   /**
    * True when ending with `baseNameSuffix` is the whole test (`*.c`, `**\/*_test.go`) for a base name
-   * whose first byte is not 0x0a, 0x0d or 0xe2 (which may start a line terminator: such a name must
-   * go through `matchesBaseName`): it matches exactly when its bytes end with the suffix, so callers
-   * need not decode it to match.
+   * whose first byte is not one `mayStartWithLineTerminator` names: it matches exactly when its
+   * bytes end with the suffix, so callers need not decode it to match.
    */
   readonly suffixDecides: boolean;
   /**
@@ -111,13 +119,13 @@ export function compileGlob(pattern: string): GlobMatcher {
       baseNameOnly: true,
       baseNameGlob: RG_SAFE_SEGMENT.test(seg) && !seg.includes("..") ? seg : undefined,
       matchesBaseName: suffixDecides
-        ? (name) => name.endsWith(suffix) && !startsWithLineTerminator(name)
+        ? (name) => name.endsWith(suffix) && !lineTerminatorAt(name, 0)
         : (name) => re.test(name),
       baseNameSuffix: literalSuffix(seg),
       suffixDecides,
       // The suffix holds no `/`: a path ending with it has a base name ending with it.
       matches: suffixDecides
-        ? (rel) => rel.endsWith(suffix) && !startsWithLineTerminator(rel.slice(rel.lastIndexOf("/") + 1))
+        ? (rel) => rel.endsWith(suffix) && !lineTerminatorAt(rel, rel.lastIndexOf("/") + 1)
         : (rel) => {
             const slash = rel.lastIndexOf("/");
             return re.test(slash < 0 ? rel : rel.slice(slash + 1));

@@ -91,7 +91,7 @@ const NO_THROW = { throwIfNoEntry: false } as const;
 export function mtimeOf(absPath: string | Buffer): number | undefined {
   const fast = rawStats();
   // A NUL would end the path early in the binding; statSync refuses it.
-  if (fast === undefined || hasNul(absPath)) return statSync(absPath, NO_THROW)?.mtimeMs;
+  if (fast === undefined || hasNul(absPath)) return mtimeByStatSync(absPath);
   const values = fast.stat(absPath, false, undefined, false);
   return values === undefined ? undefined : msOf(values);
 }
@@ -120,7 +120,7 @@ export function linkOf(absPath: string): LinkInfo | undefined {
   };
 }
 
-/** statSync's answer, always (what mtimeOf is checked against in tests). */
+/** statSync's answer: mtimeOf's fallback, and what tests check the binding's answers against. */
 export function mtimeByStatSync(absPath: string | Buffer): number | undefined {
   return statSync(absPath, NO_THROW)?.mtimeMs;
 }
