@@ -75,7 +75,8 @@ export async function runHttp(argv: readonly string[], env: NodeJS.ProcessEnv): 
   if (!options) return undefined;
   let containment: Containment;
   try {
-    containment = openContainment(containmentSettings(options));
+    // Many sessions share this event loop: their spare processes are made by a helper process.
+    containment = openContainment({ ...containmentSettings(options), spawnHelper: true });
   } catch (err) {
     if (!(err instanceof ContainmentError)) throw err;
     writeStderr(unenforceableLimitMessage("boris-http", options, err.limit, err.message));

@@ -10,6 +10,7 @@ export {
 export { type KillNowTargets, killNow } from "./group/kill-now.js";
 export { SpawnError } from "./group/spawn.js";
 export { DEFAULT_GRACE_MS, isGroupAlive, signalGroup, terminate } from "./group/terminate.js";
+export { SpawnHelper } from "./helper/spawn-helper.js";
 export { type KillObserver, type KillPath, KillTally } from "./kill-tally.js";
 export {
   findMarkedProcesses,

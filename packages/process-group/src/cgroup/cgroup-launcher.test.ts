@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isGone, Leftovers, waitFor } from "@boris-mcp/test-support";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { SpawnHelper } from "../helper/spawn-helper.js";
 import { environValues, readEnviron } from "../os/environ.js";
+import { readStat } from "../os/proc.js";
 import { type Run, startRun } from "../run/run.js";
 import { cgroupSkipReason, newTestCgroup, removeTestCgroup } from "../test/cgroup.js";
 import type { Cgroup } from "./cgroup.js";
@@ -18,12 +20,16 @@ afterEach(async () => {
   leftovers.cleanup();
   await Promise.all(cgroups.splice(0).map(removeTestCgroup));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const helper = new SpawnHelper();
+afterAll(() => {
+  helper.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
-function testLauncher(): CgroupLauncher {
+function testLauncherWith(through?: SpawnHelper): CgroupLauncher {
   const cgroup = newTestCgroup();
   cgroups.push(cgroup);
-  const launcher = new CgroupLauncher(cgroup, ["BORIS_LAUNCHER_MARK"]);
+  const launcher = new CgroupLauncher(cgroup, ["BORIS_LAUNCHER_MARK"], through);
   launchers.push(launcher);
   return launcher;
 }
@@ -57,11 +63,22 @@ async function withSpare(launcher: CgroupLauncher): Promise<number> {
   return spare;
 }
 
-describe.skipIf(cgroupSkipReason !== undefined)("CgroupLauncher (cgroup v2 writable here)", () => {
+describe.skipIf(cgroupSkipReason !== undefined).each([
+  ["spawned by this process", undefined],
+  ["made by the spawn helper", helper],
+])("CgroupLauncher, spares %s (cgroup v2 writable here)", (_, through) => {
+  const testLauncher = () => testLauncherWith(through);
+
+  it("makes the waiting spare as its parent: this process or the helper", async () => {
+    const spare = await withSpare(testLauncher());
+    expect(readStat(spare)?.ppid).toBe(through ? through.pid : process.pid);
+    expect(readStat(spare)?.pgrp).toBe(spare);
+  });
+
   it("starts a command in the spare that already entered the cgroup: same pid, cwd, PWD and argv", async () => {
     const launcher = testLauncher();
     const spare = await withSpare(launcher);
-    const link = join(dir, "via-link");
+    const link = join(dir, `via-link-${through ? "helper" : "here"}`);
     symlinkSync(dir, link);
     const odd = 'it\'s "quoted"\n  with a newline, $HOME and `backticks` \\ ';
     const started = run(
@@ -170,6 +187,10 @@ describe.skipIf(cgroupSkipReason !== undefined)("CgroupLauncher (cgroup v2 writa
     ).toThrow(/could not start no-such-command-boris: no-such-command-boris was not found on PATH/);
     expect(await waitFor(() => isGone(spare))).toBe(true);
   });
+});
+
+describe.skipIf(cgroupSkipReason !== undefined)("CgroupLauncher spawning its spares itself", () => {
+  const testLauncher = () => testLauncherWith(undefined);
 
   it("makes the spares several commands ask for one per event-loop turn, and close() cancels a queued one", async () => {
     const launchers = [testLauncher(), testLauncher(), testLauncher()];

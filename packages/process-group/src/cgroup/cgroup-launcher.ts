@@ -1,8 +1,8 @@
 import type { ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
-import type { Writable } from "node:stream";
 import { SpawnedGroup, spawnGroup, startProblem } from "../group/spawn.js";
 import { signalGroup } from "../group/terminate.js";
+import type { SpawnHelper } from "../helper/spawn-helper.js";
 import { childProcess } from "../os/builtins.js";
 import type { Command } from "../run/run.js";
 import { type Cgroup, ENTRY_SHELL } from "./cgroup.js";
@@ -71,9 +71,8 @@ function envKey(env: Readonly<Record<string, string>>): string {
 }
 
 interface Spare {
-  readonly child: ChildProcess;
+  readonly group: SpawnedGroup;
   readonly envKey: string;
-  exited: boolean;
 }
 
 /**
@@ -86,6 +85,8 @@ export class CgroupLauncher {
   private closed = false;
   /** Cancels the spare queued by prepare() and not made yet. */
   private cancelQueued: (() => void) | undefined;
+  /** A spare the spawn helper is making. */
+  private making: Promise<void> | undefined;
   /** The environment of the last command: the next spare is made for the same. */
   private lastEnv: Readonly<Record<string, string>> | undefined;
 
@@ -96,11 +97,13 @@ export class CgroupLauncher {
   constructor(
     readonly cgroup: Cgroup,
     private readonly withhold: readonly string[] = [],
+    /** Makes the spares off this event loop (see SpawnHelper); without it they are spawned here. */
+    private readonly helper?: SpawnHelper,
   ) {}
 
   /** The pid of the waiting spare, if any (for tests and diagnostics). */
   get sparePid(): number | undefined {
-    return this.spare && !this.spare.exited ? this.spare.child.pid : undefined;
+    return this.spare && !this.spare.group.exitInfo ? this.spare.group.pid : undefined;
   }
 
   /**
@@ -127,6 +130,7 @@ export class CgroupLauncher {
     this.closed = true;
     this.cancelQueued?.();
     this.cancelQueued = undefined;
+    await this.making;
     const spare = this.spare;
     this.spare = undefined;
     if (spare) await this.discard(spare);
@@ -137,8 +141,9 @@ export class CgroupLauncher {
     this.spare = undefined;
     if (!spare) return undefined;
     // A spare that wrote anything (its entry failed) or that is gone is no use.
-    const quiet = spare.child.stdout?.readableLength === 0 && spare.child.stderr?.readableLength === 0;
-    if (!spare.exited && quiet && spare.envKey === key) return spare;
+    const { pipes, exitInfo } = spare.group;
+    const quiet = pipes.stdout.readableLength === 0 && pipes.stderr.readableLength === 0;
+    if (!exitInfo && quiet && spare.envKey === key) return spare;
     void this.discard(spare);
     return undefined;
   }
@@ -171,9 +176,8 @@ export class CgroupLauncher {
       void this.discard(spare);
       return undefined;
     }
-    const fd3 = spare.child.stdio[3] as Writable;
-    fd3.end(message);
-    return new SpawnedGroup(spare.child);
+    spare.group.pipes.fd3!.end(message);
+    return spare.group;
   }
 
   /** The withheld variables of `env` as a count and NAME=value words. */
@@ -189,7 +193,7 @@ export class CgroupLauncher {
    * one spare per turn across every launcher (see spare-queue.ts).
    */
   prepare(): void {
-    if (this.closed || this.spare || this.cancelQueued || this.lastEnv === undefined) return;
+    if (this.closed || this.spare || this.cancelQueued || this.making || this.lastEnv === undefined) return;
     this.cancelQueued = queueSpare(() => {
       this.cancelQueued = undefined;
       this.makeSpare();
@@ -199,29 +203,43 @@ export class CgroupLauncher {
   /** Starts the spare now, unless there is one already or the launcher is closed. */
   private makeSpare(): void {
     const env = this.lastEnv;
-    if (this.closed || this.spare || env === undefined) return;
+    if (this.closed || this.spare || this.making || env === undefined) return;
+    const args = ["-c", SPARE_SCRIPT, "boris", `${this.cgroup.path}/cgroup.procs`];
+    const key = envKey(env);
+    if (this.helper) {
+      this.making = this.helper
+        .spawn(ENTRY_SHELL, args, { cwd: "/", env: this.spareEnv(env) })
+        .then((group) => {
+          this.making = undefined;
+          if (group) this.keep({ group, envKey: key });
+        });
+      return;
+    }
     let child: ChildProcess;
     try {
-      child = childProcess().spawn(
-        ENTRY_SHELL,
-        ["-c", SPARE_SCRIPT, "boris", `${this.cgroup.path}/cgroup.procs`],
-        {
-          cwd: "/",
-          env: this.spareEnv(env),
-          detached: true,
-          stdio: ["ignore", "pipe", "pipe", "pipe"],
-        },
-      );
+      child = childProcess().spawn(ENTRY_SHELL, args, {
+        cwd: "/",
+        env: this.spareEnv(env),
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe", "pipe"],
+      });
     } catch {
       // No spare: the next command starts through the wrapper.
       return;
     }
     child.once("error", () => {});
     if (child.pid === undefined) return;
-    (child.stdio[3] as Writable).on("error", () => {});
-    const spare: Spare = { child, envKey: envKey(env), exited: false };
-    child.once("exit", () => {
-      spare.exited = true;
+    this.keep({ group: SpawnedGroup.of(child), envKey: key });
+  }
+
+  /** Holds `spare` for the next command, or ends it when the launcher closed or has one already. */
+  private keep(spare: Spare): void {
+    spare.group.pipes.fd3?.on("error", () => {});
+    if (this.closed || this.spare) {
+      void this.discard(spare);
+      return;
+    }
+    void spare.group.exited.then(() => {
       if (this.spare === spare) this.spare = undefined;
     });
     this.spare = spare;
@@ -236,12 +254,12 @@ export class CgroupLauncher {
 
   /** SIGKILLs a spare's group and resolves once it has exited. */
   private discard(spare: Spare): Promise<void> {
-    if (spare.exited) return Promise.resolve();
-    const gone = new Promise<void>((resolve) => spare.child.once("exit", () => resolve()));
-    if (spare.child.pid !== undefined) signalGroup(spare.child.pid, "SIGKILL");
-    spare.child.stdout?.destroy();
-    spare.child.stderr?.destroy();
-    (spare.child.stdio[3] as Writable | null)?.destroy();
-    return gone;
+    const { group } = spare;
+    if (group.exitInfo) return Promise.resolve();
+    signalGroup(group.pid, "SIGKILL");
+    group.pipes.stdout.destroy();
+    group.pipes.stderr.destroy();
+    group.pipes.fd3?.destroy();
+    return group.exited.then(() => {});
   }
 }

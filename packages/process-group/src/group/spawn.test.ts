@@ -34,7 +34,7 @@ describe("spawnGroup", () => {
     // A command that reads stdin sees end-of-file at once instead of hanging.
     const cat = spawnGroup("cat", [], { cwd });
     leftovers.group(cat.pgid);
-    const out = collect(cat.child.stdout!);
+    const out = collect(cat.pipes.stdout);
     expect(await cat.exited).toEqual({ code: 0, signal: null });
     expect(out.text()).toBe("");
   });
@@ -45,22 +45,22 @@ describe("spawnGroup", () => {
       env: { BORIS_TEST_EXTRA: "value with spaces" },
     });
     leftovers.group(group.pgid);
-    const out = collect(group.child.stdout!);
+    const out = collect(group.pipes.stdout);
     await group.exited;
-    await finished(group.child.stdout!);
+    await finished(group.pipes.stdout);
     expect(out.text()).toBe(`value with spaces|${cwd}|${process.env.PATH}`);
   });
 
   it("resolves exited when the leader exits although a background grandchild holds the pipes", async () => {
     const group = spawnGroup("bash", ["-c", "sleep 1000 & echo $!; exit 7"], { cwd });
     leftovers.group(group.pgid);
-    const out = collect(group.child.stdout!);
+    const out = collect(group.pipes.stdout);
     const [grandchild] = await readPids(out.text, 1);
     expect(await group.exited).toEqual({ code: 7, signal: null });
     expect(group.exitInfo).toEqual({ code: 7, signal: null });
     expect(isGone(group.pid)).toBe(true);
     // The pipe is still open (the grandchild holds it), yet exited has resolved.
-    expect(group.child.stdout!.readableEnded).toBe(false);
+    expect(group.pipes.stdout.readableEnded).toBe(false);
     expect(isRunning(grandchild!)).toBe(true);
     expect(procStat(grandchild!)?.pgrp).toBe(group.pgid);
     await terminate(group.pgid, { graceMs: 2000 });

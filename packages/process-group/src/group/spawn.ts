@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
+import type { Readable, Writable } from "node:stream";
 import { childProcess } from "../os/builtins.js";
 import type { ExitInfo, ProcessGroup } from "../types.js";
 
@@ -57,22 +58,42 @@ function explainSpawnFailure(file: string, cwd: string, path: string | undefined
   );
 }
 
-/** A started group; `child` stays inside this package (the runner reads and closes its pipes). */
-export class SpawnedGroup implements ProcessGroup {
-  readonly pid: number;
-  readonly pgid: number;
-  readonly exited: Promise<ExitInfo>;
-  exitInfo: ExitInfo | undefined;
+/** A started group's ends of its pipes: stdout and stderr to read, fd 3 to write when asked for. */
+export interface GroupPipes {
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  readonly fd3?: Writable;
+}
 
-  constructor(readonly child: ChildProcess) {
-    this.pid = child.pid!;
-    this.pgid = this.pid;
-    this.exited = new Promise((resolve) => {
-      child.once("exit", (code, signal) => {
-        this.exitInfo = { code, signal };
-        resolve(this.exitInfo);
-      });
+/** A started group; its pipes stay inside this package (the runner reads and closes them). */
+export class SpawnedGroup implements ProcessGroup {
+  readonly pgid: number;
+  exitInfo: ExitInfo | undefined;
+  readonly exited: Promise<ExitInfo>;
+
+  constructor(
+    readonly pid: number,
+    readonly pipes: GroupPipes,
+    exited: Promise<ExitInfo>,
+  ) {
+    this.pgid = pid;
+    this.exited = exited.then((exit) => {
+      this.exitInfo = exit;
+      return exit;
     });
+  }
+
+  /** The group of a child spawned here, by this process. */
+  static of(child: ChildProcess): SpawnedGroup {
+    const exited = new Promise<ExitInfo>((resolve) => {
+      child.once("exit", (code, signal) => resolve({ code, signal }));
+    });
+    const pipes = {
+      stdout: child.stdout!,
+      stderr: child.stderr!,
+      fd3: child.stdio[3] as Writable | undefined,
+    };
+    return new SpawnedGroup(child.pid!, pipes, exited);
   }
 }
 
@@ -111,5 +132,5 @@ export function spawnGroup(file: string, args: readonly string[], options: Spawn
     throw new SpawnError(`could not start ${named}: ${explainSpawnFailure(file, options.cwd, env.PATH)}`);
   }
   child.once("error", () => {});
-  return new SpawnedGroup(child);
+  return SpawnedGroup.of(child);
 }

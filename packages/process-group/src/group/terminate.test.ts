@@ -27,7 +27,7 @@ afterEach(() => {
 async function startReady(script: string): Promise<{ group: ProcessGroup; out: () => string }> {
   const group = spawnGroup("bash", ["-c", script], { cwd });
   leftovers.group(group.pgid);
-  const out = collect(group.child.stdout!);
+  const out = collect(group.pipes.stdout);
   if (!(await waitFor(() => out.text().includes("ready")))) throw new Error(`not ready: ${out.text()}`);
   return { group, out: out.text };
 }
@@ -73,7 +73,7 @@ describe("terminate", () => {
       cwd,
     });
     leftovers.group(group.pgid);
-    const out = collect(group.child.stdout!);
+    const out = collect(group.pipes.stdout);
     const pids = await readPids(out.text, 2);
     for (const pid of pids) {
       leftovers.pid(pid);
@@ -87,7 +87,7 @@ describe("terminate", () => {
   it("kills what a leader left behind in its group after the leader exited", async () => {
     const group = spawnGroup("bash", ["-c", "sleep 1000 & echo $!"], { cwd });
     leftovers.group(group.pgid);
-    const out = collect(group.child.stdout!);
+    const out = collect(group.pipes.stdout);
     const [orphan] = await readPids(out.text, 1);
     await group.exited;
     expect(isGroupAlive(group.pgid)).toBe(true);
@@ -191,7 +191,7 @@ describe("signalGroup and isGroupAlive", () => {
     // Both leaders exit and leave a child, so each answer needs a scan of /proc.
     const first = spawnGroup("bash", ["-c", "sleep 1000 & echo $!"], { cwd });
     leftovers.group(first.pgid);
-    await readPids(collect(first.child.stdout!).text, 1);
+    await readPids(collect(first.pipes.stdout).text, 1);
     await first.exited;
     // Frozen clock: every scan counts as fresh, however long the second group takes to start.
     const now = performance.now();
@@ -199,7 +199,7 @@ describe("signalGroup and isGroupAlive", () => {
     expect(isGroupAlive(first.pgid)).toBe(true);
     const second = spawnGroup("bash", ["-c", "sleep 1000 & echo $!"], { cwd });
     leftovers.group(second.pgid);
-    await readPids(collect(second.child.stdout!).text, 1);
+    await readPids(collect(second.pipes.stdout).text, 1);
     await second.exited;
     expect(isGroupAlive(second.pgid)).toBe(true);
     vi.restoreAllMocks();
@@ -214,7 +214,7 @@ describe("signalGroup and isGroupAlive", () => {
       Array.from({ length: 30 }, async () => {
         const group = spawnGroup("bash", ["-c", `(${TRAP_TERM}) & sleep 0.2`], { cwd });
         leftovers.group(group.pgid);
-        const out = collect(group.child.stdout!);
+        const out = collect(group.pipes.stdout);
         expect(await waitFor(() => out.text().includes("ready"))).toBe(true);
         await group.exited;
         return group;

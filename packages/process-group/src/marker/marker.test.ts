@@ -46,7 +46,7 @@ describe.runIf(process.platform === "linux")("marker sweep", () => {
       { cwd, env: { [marker.name]: marker.value } },
     );
     leftovers.group(group.pgid);
-    const out = collect(group.child.stdout!);
+    const out = collect(group.pipes.stdout);
     const escaped = await readPids(out.text, 2);
     for (const pid of escaped) leftovers.pid(pid);
     // Both the setsid'd bash and its sleep now live in another session and group.
@@ -91,7 +91,7 @@ describe.runIf(process.platform === "linux")("marker sweep", () => {
       { cwd },
     );
     leftovers.group(group.pgid);
-    const out = collect(group.child.stdout!);
+    const out = collect(group.pipes.stdout);
     const [marked] = await readPids(out.text, 1);
     expect(await waitFor(() => readComm(marked!) === "sleep")).toBe(true);
     process.kill(marked!, "SIGSTOP");

@@ -21,12 +21,14 @@ export function listPids(): number[] {
 
 export interface ProcStat {
   readonly state: string;
+  /** The parent's pid. */
+  readonly ppid: number;
   readonly pgrp: number;
   /** Clock ticks after boot when the process started: with the pid, a unique process identity. */
   readonly startTime: string;
 }
 
-/** State and process group of `pid` from /proc/<pid>/stat, or undefined when it is gone. */
+/** State, parent and process group of `pid` from /proc/<pid>/stat, or undefined when it is gone. */
 export function readStat(pid: number): ProcStat | undefined {
   let text: string;
   try {
@@ -37,5 +39,10 @@ export function readStat(pid: number): ProcStat | undefined {
   // The command name is in parentheses and may itself contain spaces or parentheses.
   const close = text.lastIndexOf(")");
   const fields = text.slice(close + 2).split(" ");
-  return { state: fields[0] ?? "", pgrp: Number(fields[2]), startTime: fields[19] ?? "0" };
+  return {
+    state: fields[0] ?? "",
+    ppid: Number(fields[1]),
+    pgrp: Number(fields[2]),
+    startTime: fields[19] ?? "0",
+  };
 }

@@ -1,5 +1,4 @@
 import { constants } from "node:os";
-import type { Writable } from "node:stream";
 import type { CgroupLauncher } from "../cgroup/cgroup-launcher.js";
 import { type SpawnedGroup, spawnGroup } from "../group/spawn.js";
 import { DEFAULT_GRACE_MS, terminate } from "../group/terminate.js";
@@ -124,14 +123,14 @@ export class Run implements ProcessGroup {
     const limit = options.outputLimit ?? 0;
     this.stdout = new OutputBuffer({ limit });
     this.stderr = new OutputBuffer({ limit });
-    const { child } = this.group;
+    const { pipes } = this.group;
     // Before any read: the readers take the pipes over in this same tick.
     this.readers = [
-      new PipeReader(child.stdout!, this.sink("stdout", this.stdout, limit > 0, options.onOutput)),
-      new PipeReader(child.stderr!, this.sink("stderr", this.stderr, limit > 0, options.onOutput)),
+      new PipeReader(pipes.stdout, this.sink("stdout", this.stdout, limit > 0, options.onOutput)),
+      new PipeReader(pipes.stderr, this.sink("stderr", this.stderr, limit > 0, options.onOutput)),
     ];
     if (options.fd3Input !== undefined) {
-      const fd3 = child.stdio[3] as Writable;
+      const fd3 = pipes.fd3!;
       // The command may exit without reading it all (EPIPE): nothing to report.
       fd3.on("error", () => {});
       fd3.end(options.fd3Input);

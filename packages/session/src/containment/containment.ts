@@ -1,4 +1,4 @@
-import { enableControllers, type KillTally, probeCgroupV2 } from "@boris-mcp/process-group";
+import { enableControllers, type KillTally, probeCgroupV2, SpawnHelper } from "@boris-mcp/process-group";
 import {
   type CgroupLimits,
   LIMIT_CONTROLS,
@@ -17,6 +17,11 @@ export type CgroupMode = "auto" | "off";
 export interface ContainmentSettings extends CgroupLimits {
   /** Default `auto`. */
   readonly mode?: CgroupMode;
+  /**
+   * Make the sessions' spare processes through a helper process instead of on the server's event
+   * loop (process-group's SpawnHelper): for a server with many sessions. Default false.
+   */
+  readonly spawnHelper?: boolean;
 }
 
 /** A limit was asked for that this system cannot enforce. */
@@ -47,6 +52,7 @@ export class Containment {
     readonly reason: string | undefined,
     readonly limits: CgroupLimits,
     private readonly server: ServerCgroup | undefined,
+    private readonly helper?: SpawnHelper,
   ) {}
 
   /** Containment by the marker alone, for `reason`. */
@@ -54,9 +60,9 @@ export class Containment {
     return new Containment("marker", reason, {}, undefined);
   }
 
-  /** Containment by a cgroup per session below `server`. */
-  static cgroup(server: ServerCgroup, limits: CgroupLimits): Containment {
-    return new Containment("cgroup", undefined, limits, server);
+  /** Containment by a cgroup per session below `server`, their spares made by `helper` if given. */
+  static cgroup(server: ServerCgroup, limits: CgroupLimits, helper?: SpawnHelper): Containment {
+    return new Containment("cgroup", undefined, limits, server, helper);
   }
 
   /** The directory that holds the session cgroups (`…/boris-<server identity>`). */
@@ -72,7 +78,7 @@ export class Containment {
 
   /** A new session's cgroup (made when it starts its first command); none for the marker. */
   sessionCgroup(sessionId: string): SessionCgroup | undefined {
-    return this.server && new SessionCgroup(this.server, `session-${sessionId}`, this.limits);
+    return this.server && new SessionCgroup(this.server, `session-${sessionId}`, this.limits, this.helper);
   }
 
   /** Kills and removes the cgroups of servers that no longer exist; resolves with how many processes. */
@@ -118,6 +124,7 @@ export function openContainment(settings: ContainmentSettings = {}): Containment
   return Containment.cgroup(
     new ServerCgroup(support.own),
     Object.fromEntries(asked.map((k) => [k, limits[k]])),
+    settings.spawnHelper ? new SpawnHelper() : undefined,
   );
 }
 

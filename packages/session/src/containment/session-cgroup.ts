@@ -6,6 +6,7 @@ import {
   type KillTally,
   killCgroup,
   SpawnError,
+  type SpawnHelper,
   type TerminateCgroupOptions,
   terminateCgroup,
 } from "@boris-mcp/process-group";
@@ -26,6 +27,7 @@ export class SessionCgroup {
     private readonly server: ServerCgroup,
     private readonly name: string,
     private readonly limits: CgroupLimits,
+    private readonly helper?: SpawnHelper,
   ) {}
 
   /** The cgroup's directory once made. */
@@ -53,7 +55,7 @@ export class SessionCgroup {
   launcher(file: string): CgroupLauncher {
     const cgroup = this.made(file);
     // The waiting process is not the session's until it runs a command: no marker until then.
-    this.starter ??= new CgroupLauncher(cgroup, [MARKER_NAME]);
+    this.starter ??= new CgroupLauncher(cgroup, [MARKER_NAME], this.helper);
     return this.starter;
   }
 

@@ -1,0 +1,163 @@
+import { spawn } from "node:child_process";
+import { isGone, Leftovers, waitFor } from "@boris-mcp/test-support";
+import { afterEach, describe, expect, it } from "vitest";
+import { readStat } from "../os/proc.js";
+import { startRun } from "../run/run.js";
+import { HELPER_SCRIPT } from "./helper-script.js";
+import { SpawnHelper } from "./spawn-helper.js";
+
+const leftovers = new Leftovers();
+const helpers: SpawnHelper[] = [];
+afterEach(() => {
+  for (const h of helpers.splice(0)) h.close();
+  leftovers.cleanup();
+});
+
+function newHelper(): SpawnHelper {
+  const helper = new SpawnHelper();
+  helpers.push(helper);
+  return helper;
+}
+
+function text(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve) => {
+    let out = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      out += chunk;
+    });
+    stream.once("end", () => resolve(out));
+  });
+}
+
+const shell = (script: string) => ["-c", script] as const;
+
+describe("SpawnHelper", () => {
+  it("starts a command as its child, the leader of a new group, and hands back its pipes and its exit", async () => {
+    const helper = newHelper();
+    const group = await helper.spawn(
+      "/bin/sh",
+      shell('read -r line <&3; echo "out $line in $(pwd) $BORIS_HELPER_TEST"; echo err >&2; exit 7'),
+      { cwd: "/tmp", env: { ...process.env, BORIS_HELPER_TEST: "yes" } },
+    );
+    expect(group).toBeDefined();
+    const { pid, pipes } = group!;
+    leftovers.group(pid);
+    // Asked of the kernel: the helper is its parent, and it leads its own group.
+    expect(helper.pid).toBeDefined();
+    expect(helper.pid).not.toBe(process.pid);
+    expect(readStat(pid)?.ppid).toBe(helper.pid);
+    expect(readStat(pid)?.pgrp).toBe(pid);
+    const out = text(pipes.stdout);
+    const err = text(pipes.stderr);
+    pipes.fd3!.end("hello\n");
+    expect(await group!.exited).toEqual({ code: 7, signal: null });
+    expect(group!.exitInfo).toEqual({ code: 7, signal: null });
+    expect(await out).toBe(`out hello in /tmp yes\n`);
+    expect(await err).toBe("err\n");
+  });
+
+  it("reports a leader killed by a signal with that signal", async () => {
+    const group = (await newHelper().spawn("/bin/sh", shell("kill -TERM $$; sleep 5"), {
+      cwd: "/",
+      env: process.env,
+    }))!;
+    leftovers.group(group.pid);
+    expect(await group.exited).toEqual({ code: null, signal: "SIGTERM" });
+  });
+
+  it("resolves undefined when the command cannot start, and goes on starting others", async () => {
+    const helper = newHelper();
+    expect(
+      await helper.spawn("/bin/sh", shell("true"), { cwd: "/no/such/dir", env: process.env }),
+    ).toBeUndefined();
+    const group = (await helper.spawn("/bin/sh", shell("exit 0"), { cwd: "/", env: process.env }))!;
+    expect(await group.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("gives its pipes to the runner, which reads them into its reused buffer", async () => {
+    const group = (await newHelper().spawn(
+      "/bin/sh",
+      shell("read -r n <&3; head -c $n /dev/zero | tr '\\0' x"),
+      {
+        cwd: "/",
+        env: process.env,
+      },
+    ))!;
+    leftovers.group(group.pid);
+    group.pipes.fd3!.end("300000\n");
+    // A launcher-like start: the runner takes over a group made elsewhere.
+    const run = startRun("unused", [], {
+      cwd: "/",
+      outputLimit: 1_000_000,
+      launcher: { start: () => group, prepare: () => {} } as never,
+    });
+    const result = await run.result;
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe("x".repeat(300_000));
+  });
+
+  it("after the helper is lost, reports its running commands once they are gone, and starts a new helper", async () => {
+    const helper = newHelper();
+    const group = (await helper.spawn("/bin/sh", shell("sleep 30"), { cwd: "/", env: process.env }))!;
+    leftovers.group(group.pid);
+    const first = helper.pid!;
+    process.kill(first, "SIGKILL");
+    expect(await waitFor(() => isGone(first))).toBe(true);
+    // The orphan runs on; its exit status went with the helper.
+    expect(await waitFor(() => helper.pid === undefined)).toBe(true);
+    expect(isGone(group.pid)).toBe(false);
+    process.kill(-group.pid, "SIGKILL");
+    expect(await group.exited).toEqual({ code: null, signal: null });
+    const next = (await helper.spawn("/bin/sh", shell("exit 4"), { cwd: "/", env: process.env }))!;
+    expect(helper.pid).not.toBe(first);
+    expect(await next.exited).toEqual({ code: 4, signal: null });
+  });
+
+  it("close() ends the helper process; nothing starts through it afterwards", async () => {
+    const helper = newHelper();
+    const group = (await helper.spawn("/bin/sh", shell("exit 0"), { cwd: "/", env: process.env }))!;
+    await group.exited;
+    const pid = helper.pid!;
+    helper.close();
+    expect(await waitFor(() => isGone(pid))).toBe(true);
+    expect(await helper.spawn("/bin/sh", shell("exit 0"), { cwd: "/", env: process.env })).toBeUndefined();
+  });
+
+  it("does not keep its server alive, and goes away when the server is killed", async () => {
+    // A server that starts the helper, runs one command through it and has nothing else to do: it
+    // exits by itself. A second one is SIGKILLed while idle: its helper exits with it. They run the
+    // built module (turbo builds the package before its tests).
+    const built = new URL("../../dist/helper/spawn-helper.js", import.meta.url).href;
+    const server = (kill: boolean) => `
+      const { SpawnHelper } = await import(${JSON.stringify(built)});
+      const helper = new SpawnHelper();
+      const group = await helper.spawn("/bin/sh", ["-c", "exit 0"], { cwd: "/", env: process.env });
+      await group.exited;
+      console.log(helper.pid);
+      ${kill ? "setInterval(() => {}, 1000);" : ""}`;
+    const start = (kill: boolean) =>
+      spawn(process.execPath, ["--input-type=module", "-e", server(kill)], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+    expect(HELPER_SCRIPT).toContain("disconnect");
+    for (const kill of [false, true]) {
+      const child = start(kill);
+      const out = text(child.stdout!);
+      const helperPid = Number(
+        (
+          await new Promise<string>((resolve) => child.stdout!.once("data", (d) => resolve(String(d))))
+        ).trim(),
+      );
+      expect(helperPid).toBeGreaterThan(0);
+      leftovers.pid(helperPid);
+      if (kill) child.kill("SIGKILL");
+      const exited = await new Promise<number | null>((resolve) =>
+        child.once("exit", (code) => resolve(code)),
+      );
+      if (!kill) expect(exited).toBe(0);
+      await out;
+      expect(await waitFor(() => isGone(helperPid))).toBe(true);
+    }
+  });
+});

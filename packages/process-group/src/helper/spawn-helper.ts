@@ -1,0 +1,204 @@
+import type { ChildProcess } from "node:child_process";
+import { Socket } from "node:net";
+import { SpawnedGroup } from "../group/spawn.js";
+import { childProcess } from "../os/builtins.js";
+import type { ExitInfo } from "../types.js";
+import { HELPER_SCRIPT } from "./helper-script.js";
+
+/**
+ * spawn() blocks the calling event loop for the whole fork and until the child has exec'ed: 5–13 ms
+ * for a 100–150 MB server on a busy 2-core box, most of it waiting for the child to be scheduled.
+ * Under many sessions (boris-http) that is most of what holds the loop, while requests and new
+ * connections wait (Node accepts one connection per loop turn). The helper — a small Node process
+ * the server starts once — does those spawns instead: the server sends the command over IPC and
+ * gets back its ends of the pipes as handles and, later, the leader's exit. What the loop pays is a
+ * few IPC messages (~1 ms) instead of the spawn. It is used for the commands nobody waits for (the
+ * cgroup launcher's spares, made after a result); a command a caller waits for is spawned here.
+ */
+
+/** How often a process is looked for once the helper that started it is gone (its exit is lost). */
+const ORPHAN_POLL_MS = 100;
+
+/** A libuv pipe handle as IPC hands it over (`net.Native`). */
+interface PipeHandle {
+  close(): void;
+}
+
+type HelperMessage =
+  | { readonly id: number; readonly pid: number; readonly fd: 1 | 2 | 3 }
+  | { readonly id: number; readonly exit: [number | null, NodeJS.Signals | null] }
+  | { readonly id: number; readonly error: string };
+
+interface Started {
+  pid?: number;
+  stdout?: Socket;
+  stderr?: Socket;
+  fd3?: Socket;
+  resolve: (group: SpawnedGroup | undefined) => void;
+  exit?: (exit: ExitInfo) => void;
+}
+
+/** One helper process and the commands it started that are not over yet. */
+class HelperProcess {
+  private readonly child: ChildProcess;
+  private nextId = 1;
+  /** By request id: commands asked for whose exit has not come yet. */
+  private readonly started = new Map<number, Started>();
+  gone = false;
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  constructor(private readonly onLost: () => void) {
+    this.child = childProcess().spawn(process.execPath, ["-e", HELPER_SCRIPT], {
+      cwd: "/",
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+      serialization: "json",
+    });
+    this.child.on("error", () => this.lost());
+    this.child.once("exit", () => this.lost());
+    this.child.on("message", (message: HelperMessage, handle?: PipeHandle) => this.receive(message, handle));
+    this.idle();
+  }
+
+  /** Starts `file args` through the helper; undefined when the helper is gone or the spawn failed. */
+  spawn(
+    file: string,
+    args: readonly string[],
+    options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv },
+  ): Promise<SpawnedGroup | undefined> {
+    if (this.gone) return Promise.resolve(undefined);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.started.set(id, { resolve });
+      this.busy();
+      try {
+        this.child.send({ id, file, args, cwd: options.cwd, env: options.env });
+      } catch {
+        this.lost();
+      }
+    });
+  }
+
+  /** Ends the helper (the commands it started go on; their exits are lost then, see lost()). */
+  close(): void {
+    this.child.kill("SIGKILL");
+  }
+
+  private receive(message: HelperMessage, handle: PipeHandle | undefined): void {
+    const entry = this.started.get(message.id);
+    if (!entry) {
+      handle?.close();
+      return;
+    }
+    if ("error" in message) {
+      this.forget(message.id);
+      entry.resolve(undefined);
+    } else if ("exit" in message) {
+      this.forget(message.id);
+      const [code, signal] = message.exit;
+      entry.exit?.({ code, signal });
+    } else if (handle) {
+      entry.pid = message.pid;
+      // Sockets as spawn() would have made them: the runner reads the output ones into its buffer.
+      const socket = new Socket({ handle, readable: message.fd !== 3, writable: message.fd === 3 } as never);
+      if (message.fd === 1) entry.stdout = socket;
+      else if (message.fd === 2) entry.stderr = socket;
+      else entry.fd3 = socket;
+      if (entry.stdout && entry.stderr && entry.fd3) this.ready(entry);
+    }
+  }
+
+  private ready(entry: Started): void {
+    const { pid, stdout, stderr, fd3 } = entry;
+    const exited = new Promise<ExitInfo>((resolve) => {
+      entry.exit = resolve;
+    });
+    entry.resolve(new SpawnedGroup(pid!, { stdout: stdout!, stderr: stderr!, fd3 }, exited));
+  }
+
+  private forget(id: number): void {
+    this.started.delete(id);
+    if (this.started.size === 0) this.idle();
+  }
+
+  /** While commands are out, the channel keeps the server alive (their exits come through it). */
+  private busy(): void {
+    this.child.channel?.ref();
+  }
+
+  private idle(): void {
+    this.child.unref();
+    this.child.channel?.unref();
+  }
+
+  /**
+   * The helper is gone (it crashed or was killed): nothing more is started through it. The commands
+   * it started are orphans now, reaped by init; their exits are lost, so each is watched until it
+   * is gone and reported as ended with no known status.
+   */
+  private lost(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.onLost();
+    for (const [id, entry] of this.started) {
+      this.started.delete(id);
+      const { pid, exit } = entry;
+      entry.resolve(undefined);
+      for (const socket of [entry.stdout, entry.stderr, entry.fd3]) if (!exit) socket?.destroy();
+      if (exit && pid !== undefined) watchUntilGone(pid, () => exit({ code: null, signal: null }));
+    }
+  }
+}
+
+function watchUntilGone(pid: number, onGone: () => void): void {
+  const timer = setInterval(() => {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      clearInterval(timer);
+      onGone();
+    }
+  }, ORPHAN_POLL_MS);
+}
+
+/**
+ * Starts commands through a helper process (see above), started at the first command and again
+ * after it was lost. Used for the commands nobody waits for: the cgroup launcher's spares.
+ */
+export class SpawnHelper {
+  private process: HelperProcess | undefined;
+  private closed = false;
+
+  /**
+   * Starts `file args` (stdout, stderr and fd 3 piped, in a new session and group, stdin from
+   * /dev/null); resolves undefined when it could not start or the helper is closed.
+   */
+  spawn(
+    file: string,
+    args: readonly string[],
+    options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv },
+  ): Promise<SpawnedGroup | undefined> {
+    if (this.closed) return Promise.resolve(undefined);
+    if (!this.process) {
+      const started = new HelperProcess(() => {
+        if (this.process === started) this.process = undefined;
+      });
+      this.process = started;
+    }
+    return this.process.spawn(file, args, options);
+  }
+
+  /** The helper process's pid while one runs (tests, diagnostics). */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  /** Ends the helper process; nothing is started through it afterwards. */
+  close(): void {
+    this.closed = true;
+    this.process?.close();
+    this.process = undefined;
+  }
+}
