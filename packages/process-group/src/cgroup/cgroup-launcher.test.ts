@@ -192,6 +192,17 @@ describe.skipIf(cgroupSkipReason !== undefined).each([
 describe.skipIf(cgroupSkipReason !== undefined)("CgroupLauncher spawning its spares itself", () => {
   const testLauncher = () => testLauncherWith(undefined);
 
+  it("spawns its spares itself when its spawn helper cannot run", async () => {
+    const broken = new SpawnHelper("/bin/false");
+    const launcher = testLauncherWith(broken);
+    // The first spare is lost with the helper that never answered; the next is made here.
+    await run(launcher, ["-c", "true"]).result;
+    await waitFor(() => broken.spawn("/bin/sh", ["-c", "true"], { cwd: "/", env: {} }) === undefined);
+    const spare = await withSpare(launcher);
+    expect(readStat(spare)?.ppid).toBe(process.pid);
+    expect(run(launcher, ["-c", "true"]).pid).toBe(spare);
+  });
+
   it("makes the spares several commands ask for one per event-loop turn, and close() cancels a queued one", async () => {
     const launchers = [testLauncher(), testLauncher(), testLauncher()];
     // Each launcher ran a command and made its spare; the spares are killed, so that all three ask

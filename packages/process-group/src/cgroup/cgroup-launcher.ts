@@ -206,13 +206,13 @@ export class CgroupLauncher {
     if (this.closed || this.spare || this.making || env === undefined) return;
     const args = ["-c", SPARE_SCRIPT, "boris", `${this.cgroup.path}/cgroup.procs`];
     const key = envKey(env);
-    if (this.helper) {
-      this.making = this.helper
-        .spawn(ENTRY_SHELL, args, { cwd: "/", env: this.spareEnv(env) })
-        .then((group) => {
-          this.making = undefined;
-          if (group) this.keep({ group, envKey: key });
-        });
+    // Through the helper when there is one that works; else here.
+    const helped = this.helper?.spawn(ENTRY_SHELL, args, { cwd: "/", env: this.spareEnv(env) });
+    if (helped) {
+      this.making = helped.then((group) => {
+        this.making = undefined;
+        if (group) this.keep({ group, envKey: key });
+      });
       return;
     }
     let child: ChildProcess;

@@ -121,7 +121,18 @@ describe("SpawnHelper", () => {
     const pid = helper.pid!;
     helper.close();
     expect(await waitFor(() => isGone(pid))).toBe(true);
-    expect(await helper.spawn("/bin/sh", shell("exit 0"), { cwd: "/", env: process.env })).toBeUndefined();
+    // Undefined at once: the caller spawns it itself.
+    expect(helper.spawn("/bin/sh", shell("exit 0"), { cwd: "/", env: process.env })).toBeUndefined();
+  });
+
+  it("gives up on a helper that dies before it ever answered, so that callers spawn for themselves", async () => {
+    // A "node" that exits at once: the helper cannot run here.
+    const helper = new SpawnHelper("/bin/false");
+    helpers.push(helper);
+    const first = helper.spawn("/bin/sh", shell("exit 0"), { cwd: "/", env: process.env });
+    expect(first).toBeDefined();
+    expect(await first).toBeUndefined();
+    expect(helper.spawn("/bin/sh", shell("exit 0"), { cwd: "/", env: process.env })).toBeUndefined();
   });
 
   it("does not keep its server alive, and goes away when the server is killed", async () => {

@@ -2,6 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { Socket } from "node:net";
 import { SpawnedGroup } from "../group/spawn.js";
 import { childProcess } from "../os/builtins.js";
+import { readStat } from "../os/proc.js";
 import type { ExitInfo } from "../types.js";
 import { HELPER_SCRIPT } from "./helper-script.js";
 
@@ -45,13 +46,18 @@ class HelperProcess {
   /** By request id: commands asked for whose exit has not come yet. */
   private readonly started = new Map<number, Started>();
   gone = false;
+  /** Whether it ever answered: one that dies before it does cannot run here (see SpawnHelper). */
+  answered = false;
 
   get pid(): number | undefined {
     return this.child.pid;
   }
 
-  constructor(private readonly onLost: () => void) {
-    this.child = childProcess().spawn(process.execPath, ["-e", HELPER_SCRIPT], {
+  constructor(
+    node: string,
+    private readonly onLost: () => void,
+  ) {
+    this.child = childProcess().spawn(node, ["-e", HELPER_SCRIPT], {
       cwd: "/",
       stdio: ["ignore", "ignore", "inherit", "ipc"],
       serialization: "json",
@@ -87,6 +93,7 @@ class HelperProcess {
   }
 
   private receive(message: HelperMessage, handle: PipeHandle | undefined): void {
+    this.answered = true;
     const entry = this.started.get(message.id);
     if (!entry) {
       handle?.close();
@@ -152,38 +159,49 @@ class HelperProcess {
   }
 }
 
+/**
+ * Calls `onGone` once `pid` has exited (a zombie counts, as its exit is all that is waited for) or
+ * its number belongs to another process. Unref'd, like the helper: it keeps nothing alive.
+ */
 function watchUntilGone(pid: number, onGone: () => void): void {
+  const startTime = readStat(pid)?.startTime;
   const timer = setInterval(() => {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      clearInterval(timer);
-      onGone();
-    }
+    const stat = readStat(pid);
+    if (stat && stat.state !== "Z" && stat.startTime === startTime) return;
+    clearInterval(timer);
+    onGone();
   }, ORPHAN_POLL_MS);
+  timer.unref();
 }
 
 /**
  * Starts commands through a helper process (see above), started at the first command and again
- * after it was lost. Used for the commands nobody waits for: the cgroup launcher's spares.
+ * after it was lost (unless it never worked). Used for the commands nobody waits for: the cgroup
+ * launcher's spares.
  */
 export class SpawnHelper {
   private process: HelperProcess | undefined;
   private closed = false;
 
+  /** `node`: the Node binary that runs the helper (tests give one that cannot). */
+  constructor(private readonly node = process.execPath) {}
+
   /**
    * Starts `file args` (stdout, stderr and fd 3 piped, in a new session and group, stdin from
-   * /dev/null); resolves undefined when it could not start or the helper is closed.
+   * /dev/null); the promise resolves undefined when it could not start. Returns undefined when
+   * there is no helper to do it — closed, or one died before it ever answered (it cannot run
+   * here): the caller spawns it itself.
    */
   spawn(
     file: string,
     args: readonly string[],
     options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv },
-  ): Promise<SpawnedGroup | undefined> {
-    if (this.closed) return Promise.resolve(undefined);
+  ): Promise<SpawnedGroup | undefined> | undefined {
+    if (this.closed) return undefined;
     if (!this.process) {
-      const started = new HelperProcess(() => {
+      const started = new HelperProcess(this.node, () => {
         if (this.process === started) this.process = undefined;
+        if (!started.answered) this.closed = true;
       });
       this.process = started;
     }
