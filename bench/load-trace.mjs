@@ -135,18 +135,26 @@ export function splitCalls(wallCalls, serverLog, loadStartWall, sent) {
       );
     }
   }
-  // Later calls that started while first calls were still starting: as slow as the first calls
-  // when it is the start-up burst that slows them, not the session's own first-call work.
-  const inWindow = {};
-  for (const tool of ["bash", "view", "grep", "glob"]) {
-    const starts = split.filter((c) => c.tool === tool && c.i === 0).map((c) => c.at);
-    if (starts.length === 0) continue;
-    const [from, to] = [Math.min(...starts), Math.max(...starts)];
-    const later = split.filter((c) => c.tool === tool && c.i > 0 && c.at >= from && c.at <= to);
-    inWindow[tool] = { from, to, laterCalls: later.length, laterP50: r1(median(later.map((c) => c.total))) };
-  }
+  const inWindow = laterInFirstWindow(split);
   const serverLoop = loop.map((w) => [Math.round(w.at - loadStartWall), w.meanMs, w.maxMs]);
   return { matched: split.length, summary, inWindow, calls: split, serverLoop };
+}
+
+/**
+ * Per tool, the later calls (`{ tool, i, at, total }`, i > 0) that started while that tool's first
+ * calls were starting: as slow as the first calls when it is the start-up burst that slows them,
+ * not the session's own first-call work.
+ */
+export function laterInFirstWindow(calls) {
+  const inWindow = {};
+  for (const tool of ["bash", "view", "grep", "glob"]) {
+    const starts = calls.filter((c) => c.tool === tool && c.i === 0).map((c) => c.at);
+    if (starts.length === 0) continue;
+    const [from, to] = [Math.min(...starts), Math.max(...starts)];
+    const later = calls.filter((c) => c.tool === tool && c.i > 0 && c.at >= from && c.at <= to);
+    inWindow[tool] = { from, to, laterCalls: later.length, laterP50: r1(median(later.map((c) => c.total))) };
+  }
+  return inWindow;
 }
 
 /** One line per tool: first and later medians of total = bench→server + server + server→bench. */
