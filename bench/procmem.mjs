@@ -1,7 +1,7 @@
 // Server memory as the OS sees it: VmRSS (now) and VmHWM (peak) from /proc/<pid>/status. The peak
 // of one stage is measured by resetting VmHWM first (writing 5 to /proc/<pid>/clear_refs, Linux
 // ≥ 4.0); a PeakTracker keeps the whole-run peak across those resets.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const KB = 1024;
 
@@ -18,6 +18,26 @@ export function memOf(pid) {
     return m ? Number(m[1]) * KB : undefined;
   };
   return { rss: field("VmRSS"), hwm: field("VmHWM") };
+}
+
+/**
+ * The pids of `pid`'s children whose command name (`/proc/<pid>/comm`, at most 15 characters) is
+ * `comm`: a server's helper processes, whose memory is not in the server's own figures.
+ */
+export function childrenNamed(pid, comm) {
+  const found = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "latin1");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid && readFileSync(`/proc/${name}/comm`, "latin1").trim() === comm)
+        found.push(Number(name));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
 }
 
 /** Resets the peak (VmHWM) of `pid` to its current RSS; false when the kernel refused. */
@@ -86,13 +106,19 @@ export function sampleRss(pid, everyMs = 100) {
 /** CPU time (user + system) `pid` has used so far, in seconds; /proc/<pid>/stat counts clock ticks. */
 export function cpuSeconds(pid) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const fields = statFields(pid);
     // utime and stime are fields 14 and 15 of stat(5); `fields` starts at field 3.
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   } catch {
     return Number.NaN;
   }
+}
+
+/** The fields of /proc/<pid>/stat after the command name (from field 3, the state); throws when gone. */
+function statFields(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+  // The command name is in parentheses and may itself hold spaces or parentheses.
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
 }
 
 /** USER_HZ: 100 on every Linux architecture Node runs on. */

@@ -10,6 +10,7 @@ export {
 export { bash, textOf } from "./mcp.js";
 export { pidsIn, readPids } from "./pids.js";
 export {
+  childrenOf,
   groupEntries,
   isGone,
   isRunning,

@@ -57,14 +57,25 @@ export function isGone(pid: number): boolean {
   }
 }
 
-/** Every /proc entry (zombies included) whose process group is `pgid`. */
-export function groupEntries(pgid: number): number[] {
+/** Every /proc entry (zombies included) whose stat passes `test`. */
+function entriesWhere(test: (stat: ProcStat) => boolean): number[] {
   const found: number[] = [];
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
-    if (procStat(Number(name))?.pgrp === pgid) found.push(Number(name));
+    const stat = procStat(Number(name));
+    if (stat && test(stat)) found.push(Number(name));
   }
   return found;
+}
+
+/** Every /proc entry (zombies included) whose process group is `pgid`. */
+export function groupEntries(pgid: number): number[] {
+  return entriesWhere((stat) => stat.pgrp === pgid);
+}
+
+/** Every /proc entry (zombies included) whose parent is `ppid`. */
+export function childrenOf(ppid: number): number[] {
+  return entriesWhere((stat) => stat.ppid === ppid);
 }
 
 /** A process by its pid and start time: unlike a bare pid, never confused with a later process. */

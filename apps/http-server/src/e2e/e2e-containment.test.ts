@@ -9,6 +9,7 @@ import { openContainment } from "@boris-mcp/session";
 import {
   bash,
   cgroupDirOf,
+  childrenOf,
   daemonPids,
   isRunning,
   killAll,
@@ -113,6 +114,34 @@ describe.skipIf(skipReason !== undefined)("boris-http contains each session in a
     expect(await s.exited).toBe(1);
     for (const pid of daemons) expect(isRunning(pid)).toBe(false);
     expect(existsSync(serverCgroup)).toBe(false);
+  });
+
+  it("makes the sessions' spare processes through one helper process, which dies with the server", async () => {
+    const s = await server();
+    const { client } = await connect(s.url);
+    const first = await bash(client, "echo $$");
+    expect(first.structured?.exit_code).toBe(0);
+    // Asked of the kernel: the server's child named boris-spawn-helper, and the waiting spare it made.
+    const helperOf = () =>
+      childrenOf(s.pid).find((pid) =>
+        readFileSync(`/proc/${pid}/cmdline`, "latin1").startsWith("boris-spawn-helper"),
+      );
+    await waitUntil("the helper and its spare", () => {
+      const helper = helperOf();
+      return helper !== undefined && childrenOf(helper).length > 0;
+    });
+    const helper = helperOf()!;
+    const [spare] = childrenOf(helper);
+    const sessionCgroup = cgroupDirOf(spare!);
+    expect(dirname(sessionCgroup!)).toBe(serverCgroupOf(s.pid));
+    // The next command runs in that spare: same pid, its parent the helper, in the session's cgroup.
+    const next = await bash(client, 'echo "$$ $PPID"; cat /proc/self/cgroup');
+    expect(next.structured?.stdout).toContain(`${spare} ${helper}\n`);
+    expect(next.structured?.stdout).toContain(sessionCgroup!.slice(sessionCgroup!.indexOf("/boris-")));
+    expect(cgroupDirOf(helper)).not.toBe(sessionCgroup);
+    s.proc.kill("SIGKILL");
+    await s.exited;
+    await waitUntil("the helper to exit with the server", () => !isRunning(helper));
   });
 
   it("after a crash, the next server kills them and removes the dead server's cgroups", async () => {
