@@ -126,14 +126,16 @@ describe.skipIf(skipReason !== undefined)("boris-http contains each session in a
       childrenOf(s.pid).find((pid) =>
         readFileSync(`/proc/${pid}/cmdline`, "latin1").startsWith("boris-spawn-helper"),
       );
+    // The spare has entered the session's cgroup (`<server cgroup>/session-<id>`) by itself.
+    const spareOf = (helper: number) =>
+      childrenOf(helper).find((pid) => dirname(cgroupDirOf(pid) ?? "") === serverCgroupOf(s.pid));
     await waitUntil("the helper and its spare", () => {
       const helper = helperOf();
-      return helper !== undefined && childrenOf(helper).length > 0;
+      return helper !== undefined && spareOf(helper) !== undefined;
     });
     const helper = helperOf()!;
-    const [spare] = childrenOf(helper);
+    const spare = spareOf(helper);
     const sessionCgroup = cgroupDirOf(spare!);
-    expect(dirname(sessionCgroup!)).toBe(serverCgroupOf(s.pid));
     // The next command runs in that spare: same pid, its parent the helper, in the session's cgroup.
     const next = await bash(client, 'echo "$$ $PPID"; cat /proc/self/cgroup');
     expect(next.structured?.stdout).toContain(`${spare} ${helper}\n`);

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,15 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 export const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
 /** The Node that runs the built server: this one, or BORIS_TEST_NODE (`pnpm test:nodes` sets it). */
 export const SERVER_NODE = process.env.BORIS_TEST_NODE || process.execPath;
+
+/** Whether `pid` is a server's spawn helper (process-group's SpawnHelper names itself so). */
+function isSpawnHelper(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "latin1").trim() === "boris-spawn-hel";
+  } catch {
+    return false;
+  }
+}
 
 export interface RunningServer {
   readonly proc: ChildProcess;
@@ -85,7 +94,9 @@ export async function startServer(
     envMark,
     exited,
     stderr: () => stderr,
-    sessionProcesses: () => processesWithEnv(envMark).filter((p) => p !== pid),
+    // The server's spawn helper carries its environment too, but is the server's, not a session's
+    // (e2e-containment checks that it dies with the server).
+    sessionProcesses: () => processesWithEnv(envMark).filter((p) => p !== pid && !isSpawnHelper(p)),
     async stop() {
       if (isRunning(pid)) proc.kill("SIGTERM");
       await exited;

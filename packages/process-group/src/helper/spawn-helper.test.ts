@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readlinkSync } from "node:fs";
-import { isGone, isRunning, Leftovers, waitFor } from "@boris-mcp/test-support";
+import { groupEntries, isGone, isRunning, Leftovers, waitFor } from "@boris-mcp/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { readStat } from "../os/proc.js";
 import { startRun } from "../run/run.js";
@@ -146,6 +146,26 @@ describe("SpawnHelper", () => {
     helper.close();
     expect(await waitFor(() => isGone(pid))).toBe(true);
     // Undefined at once: the caller spawns it itself.
+    expect(helper.spawn("/bin/sh", shell("exit 0"), { cwd: "/", env: process.env })).toBeUndefined();
+  });
+
+  it("killNow() stops the helper, SIGKILLs what it started and then itself, and starts nothing afterwards", async () => {
+    const helper = newHelper();
+    const groups = await Promise.all(
+      [1, 2].map(() =>
+        helper.spawn("/bin/sh", shell("sleep 30 & read -r x <&3"), { cwd: "/", env: process.env }),
+      ),
+    );
+    const pids = groups.map((g) => g!.pid);
+    for (const pid of pids) leftovers.group(pid);
+    const helperPid = helper.pid!;
+    const killed = helper.killNow();
+    expect(killed.sort()).toEqual([...pids].sort());
+    // Asked of the kernel: the commands, what they left in their groups, and the helper are gone.
+    expect(await waitFor(() => pids.every((pid) => groupEntries(pid).every((p) => !isRunning(p))))).toBe(
+      true,
+    );
+    expect(await waitFor(() => !isRunning(helperPid))).toBe(true);
     expect(helper.spawn("/bin/sh", shell("exit 0"), { cwd: "/", env: process.env })).toBeUndefined();
   });
 

@@ -1,8 +1,9 @@
 import type { ChildProcess } from "node:child_process";
 import { Socket } from "node:net";
 import { SpawnedGroup } from "../group/spawn.js";
+import { signalGroup } from "../group/terminate.js";
 import { childProcess } from "../os/builtins.js";
-import { readStat } from "../os/proc.js";
+import { listPids, readStat } from "../os/proc.js";
 import type { ExitInfo } from "../types.js";
 import { HELPER_SCRIPT } from "./helper-script.js";
 
@@ -64,6 +65,9 @@ class HelperProcess {
     });
     this.child.on("error", () => this.lost());
     this.child.once("exit", () => this.lost());
+    // A server that exits takes its helper along at once, with whatever it is starting (it would go
+    // by itself, but only once it notices: see the helper's script).
+    process.once("exit", this.killOnExit);
     this.child.on("message", (message: HelperMessage, handle?: PipeHandle) => this.receive(message, handle));
     this.idle();
   }
@@ -91,6 +95,39 @@ class HelperProcess {
   close(): void {
     this.child.kill("SIGKILL");
   }
+
+  /**
+   * SIGKILLs the helper and every process it started, synchronously; returns their pids. The helper
+   * is stopped first: a spare it is forking would otherwise enter a session's cgroup after that
+   * cgroup was killed, and keep it from being removed.
+   */
+  killNow(): number[] {
+    const pid = this.child.pid;
+    if (pid === undefined || this.gone) return [];
+    try {
+      process.kill(pid, "SIGSTOP");
+    } catch {
+      return [];
+    }
+    waitStopped(pid);
+    // Stopped, it forks no more: its children now are all it started that still runs.
+    const children = listPids().filter((child) => readStat(child)?.ppid === pid);
+    for (const child of children) {
+      // Each leads its own group (a spare, or the command it became, and that command's children).
+      signalGroup(child, "SIGKILL");
+      try {
+        process.kill(child, "SIGKILL");
+      } catch {
+        // Gone already.
+      }
+    }
+    this.child.kill("SIGKILL");
+    return children;
+  }
+
+  private readonly killOnExit = (): void => {
+    this.killNow();
+  };
 
   private receive(message: HelperMessage, handle: PipeHandle | undefined): void {
     this.answered = true;
@@ -148,6 +185,7 @@ class HelperProcess {
   private lost(): void {
     if (this.gone) return;
     this.gone = true;
+    process.off("exit", this.killOnExit);
     this.onLost();
     for (const [id, entry] of this.started) {
       this.started.delete(id);
@@ -156,6 +194,21 @@ class HelperProcess {
       for (const socket of [entry.stdout, entry.stderr, entry.fd3]) if (!exit) socket?.destroy();
       if (exit && pid !== undefined) watchUntilGone(pid, () => exit({ code: null, signal: null }));
     }
+  }
+}
+
+/** How long killNow() waits for the helper to stop before it goes on regardless. */
+const STOP_WAIT_MS = 200;
+
+/** Waits (blocking: killNow() runs in exit paths) until `pid` is stopped, gone, or STOP_WAIT_MS passed. */
+function waitStopped(pid: number): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + STOP_WAIT_MS;
+  for (;;) {
+    const state = readStat(pid)?.state;
+    if (state === undefined || state === "T" || state === "t" || state === "Z" || Date.now() > deadline)
+      return;
+    Atomics.wait(pause, 0, 0, 1);
   }
 }
 
@@ -218,5 +271,17 @@ export class SpawnHelper {
     this.closed = true;
     this.process?.close();
     this.process = undefined;
+  }
+
+  /**
+   * For the kill-now paths (a second signal): SIGKILLs the helper and every process it started,
+   * synchronously, stopping it first so that it starts nothing meanwhile; returns their pids.
+   * Nothing is started through it afterwards.
+   */
+  killNow(): number[] {
+    this.closed = true;
+    const killed = this.process?.killNow() ?? [];
+    this.process = undefined;
+    return killed;
   }
 }

@@ -86,9 +86,13 @@ export class Containment {
     return this.server ? sweepOrphanedCgroups(this.server.own, tally) : Promise.resolve(0);
   }
 
-  /** SIGKILLs every process of this server's session cgroups, synchronously; returns their pids. */
+  /**
+   * SIGKILLs every process of this server's session cgroups, synchronously; returns their pids. The
+   * spawn helper goes first, with what it is starting: nothing enters a cgroup after its kill.
+   */
   killAllNow(): number[] {
-    return this.server?.killAllNow() ?? [];
+    const helped = this.helper?.killNow() ?? [];
+    return [...new Set([...helped, ...(this.server?.killAllNow() ?? [])])];
   }
 }
 
