@@ -117,7 +117,7 @@ export async function httpLoad(ctx) {
     // The process that makes the sessions' spare processes (process-group SpawnHelper): its memory
     // is the server's too, though not in the server's own VmHWM.
     const helpers = childrenNamed(server.pid, "boris-spawn-hel");
-    const helperPeaks = helpers.map((pid) => memOf(pid)?.hwm ?? 0);
+    const helperMem = helpers.map((pid) => memOf(pid));
     // Started during the stage: all of its CPU time is the stage's.
     const helperCpu = helpers.reduce((sum, pid) => sum + (cpuSeconds(pid) || 0), 0) / wallS;
     await Promise.all(clients.filter(Boolean).map((c) => c.terminate()));
@@ -183,7 +183,7 @@ export async function httpLoad(ctx) {
         boris: throughput,
         note:
           `${calls} calls in ${wallS.toFixed(1)} s incl. the ${SESSIONS} initializes; the clients share the 2 cores; ` +
-          `server peak RSS ${(loadPeak / MB).toFixed(0)} MB (its spawn helper: ${helperPeaks.length ? helperPeaks.map((b) => `${(b / MB).toFixed(0)} MB`).join(", ") : "none"}); CPU busy: server ${(serverCpu * 100).toFixed(0)}% (its spawn helper ${(helperCpu * 100).toFixed(0)}%), bench clients ${(benchCpu * 100).toFixed(0)}% of a core`,
+          `server peak RSS ${(loadPeak / MB).toFixed(0)} MB (its spawn helper: ${helperMem.length ? helperMem.map((m) => `peak ${((m?.hwm ?? 0) / MB).toFixed(0)} MB, now ${((m?.anon ?? 0) / MB).toFixed(0)} MB its own + ${((m?.file ?? 0) / MB).toFixed(0)} MB of shared files such as node`).join("; ") : "none"}); CPU busy: server ${(serverCpu * 100).toFixed(0)}% (its spawn helper ${(helperCpu * 100).toFixed(0)}%), bench clients ${(benchCpu * 100).toFixed(0)}% of a core`,
       }),
       row({
         figure: "HTTP load: call latency p99",

@@ -5,7 +5,9 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const KB = 1024;
 
-/** { rss, hwm } in bytes, or undefined when the process is gone or /proc is missing. */
+/**
+ * { rss, hwm, anon, file } in bytes (anon: the process's own memory; file: mapped files such as the
+ * node binary, shared with every process that maps them), or undefined when the process is gone or /proc is missing. */
 export function memOf(pid) {
   let text;
   try {
@@ -17,7 +19,7 @@ export function memOf(pid) {
     const m = new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text);
     return m ? Number(m[1]) * KB : undefined;
   };
-  return { rss: field("VmRSS"), hwm: field("VmHWM") };
+  return { rss: field("VmRSS"), hwm: field("VmHWM"), anon: field("RssAnon"), file: field("RssFile") };
 }
 
 /**
