@@ -1,7 +1,7 @@
 import { mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isGone, Leftovers, waitFor } from "@boris-mcp/test-support";
+import { childrenOf, isGone, isRunning, Leftovers, waitFor } from "@boris-mcp/test-support";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { SpawnHelper } from "../helper/spawn-helper.js";
 import { environValues, readEnviron } from "../os/environ.js";
@@ -188,6 +188,42 @@ describe.skipIf(cgroupSkipReason !== undefined).each([
     expect(await waitFor(() => isGone(spare))).toBe(true);
   });
 });
+
+describe.skipIf(cgroupSkipReason !== undefined)(
+  "CgroupLauncher with a spawn helper that does not answer",
+  () => {
+    it("does not let it hold close(), and ends the spare it makes later", async () => {
+      const stalled = new SpawnHelper();
+      const launcher = testLauncherWith(stalled);
+      try {
+        const spare = await withSpare(launcher);
+        const helperPid = stalled.pid!;
+        const second = run(launcher, ["-c", "true"]);
+        expect(second.pid).toBe(spare);
+        await second.result;
+        // Stopped (as anyone with the server's uid could) before the next spare is asked of it, in
+        // the next event-loop turn: the request waits.
+        process.kill(helperPid, "SIGSTOP");
+        await new Promise((resolve) => setImmediate(resolve));
+        const closed = await Promise.race([
+          launcher.close().then(() => "closed"),
+          new Promise((resolve) => setTimeout(() => resolve("still waiting"), 10_000)),
+        ]);
+        expect(closed).toBe("closed");
+        // Let go, it makes the spare it was asked for: the closed launcher ends it on arrival.
+        process.kill(helperPid, "SIGCONT");
+        expect(
+          await waitFor(() => launcher.cgroup.pids().length > 0 || childrenOf(helperPid).length > 0),
+        ).toBe(true);
+        expect(await waitFor(() => childrenOf(helperPid).every((pid) => !isRunning(pid)), 10_000)).toBe(true);
+        expect(await waitFor(() => launcher.cgroup.pids().length === 0)).toBe(true);
+        expect(launcher.sparePid).toBeUndefined();
+      } finally {
+        stalled.close();
+      }
+    });
+  },
+);
 
 describe.skipIf(cgroupSkipReason !== undefined)("CgroupLauncher spawning its spares itself", () => {
   const testLauncher = () => testLauncherWith(undefined);

@@ -49,6 +49,9 @@ const SPARE_SCRIPT = [
  */
 const MAX_SPARE_MESSAGE = 16 * 1024;
 
+/** How long close() waits for a spare the spawn helper is making (see madeOrLate). */
+const MAKING_WAIT_MS = 1000;
+
 function quoted(word: string): string {
   return `'${word.replaceAll("'", "'\\''")}'`;
 }
@@ -130,10 +133,25 @@ export class CgroupLauncher {
     this.closed = true;
     this.cancelQueued?.();
     this.cancelQueued = undefined;
-    await this.making;
+    await this.madeOrLate();
     const spare = this.spare;
     this.spare = undefined;
     if (spare) await this.discard(spare);
+  }
+
+  /**
+   * Waits for a spare the helper is making, up to MAKING_WAIT_MS: a helper that does not answer
+   * (stopped by someone) must not hold a session's close. A spare that comes later is ended on
+   * arrival (keep()).
+   */
+  private async madeOrLate(): Promise<void> {
+    if (!this.making) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, MAKING_WAIT_MS);
+    });
+    await Promise.race([this.making, late]);
+    clearTimeout(timer);
   }
 
   private take(key: string): Spare | undefined {
