@@ -68,6 +68,27 @@ function basename(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
+/**
+ * Asked of the kernel: the server's child named boris-spawn-helper, and the waiting spare it made,
+ * which has entered the session's cgroup (`<server cgroup>/session-<id>`) by itself.
+ */
+async function helperAndSpare(serverPid: number): Promise<{ helper: number; spare: number }> {
+  const helperOf = () =>
+    childrenOf(serverPid).find((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, "latin1").startsWith("boris-spawn-helper"),
+    );
+  const spareOf = (helper: number) =>
+    childrenOf(helper).find((pid) => dirname(cgroupDirOf(pid) ?? "") === serverCgroupOf(serverPid));
+  let found: { helper: number; spare: number } | undefined;
+  await waitUntil("the helper and its spare", () => {
+    const helper = helperOf();
+    const spare = helper === undefined ? undefined : spareOf(helper);
+    if (helper !== undefined && spare !== undefined) found = { helper, spare };
+    return found !== undefined;
+  });
+  return found!;
+}
+
 describe.skipIf(skipReason !== undefined)("boris-http contains each session in a cgroup", () => {
   it("says so in /health and in the ready line", async () => {
     const s = await server(["--log-level", "info"]);
@@ -121,20 +142,7 @@ describe.skipIf(skipReason !== undefined)("boris-http contains each session in a
     const { client } = await connect(s.url);
     const first = await bash(client, "echo $$");
     expect(first.structured?.exit_code).toBe(0);
-    // Asked of the kernel: the server's child named boris-spawn-helper, and the waiting spare it made.
-    const helperOf = () =>
-      childrenOf(s.pid).find((pid) =>
-        readFileSync(`/proc/${pid}/cmdline`, "latin1").startsWith("boris-spawn-helper"),
-      );
-    // The spare has entered the session's cgroup (`<server cgroup>/session-<id>`) by itself.
-    const spareOf = (helper: number) =>
-      childrenOf(helper).find((pid) => dirname(cgroupDirOf(pid) ?? "") === serverCgroupOf(s.pid));
-    await waitUntil("the helper and its spare", () => {
-      const helper = helperOf();
-      return helper !== undefined && spareOf(helper) !== undefined;
-    });
-    const helper = helperOf()!;
-    const spare = spareOf(helper);
+    const { helper, spare } = await helperAndSpare(s.pid);
     const sessionCgroup = cgroupDirOf(spare!);
     // The next command runs in that spare: same pid, its parent the helper, in the session's cgroup.
     const next = await bash(client, 'echo "$$ $PPID"; cat /proc/self/cgroup');
@@ -144,6 +152,23 @@ describe.skipIf(skipReason !== undefined)("boris-http contains each session in a
     s.proc.kill("SIGKILL");
     await s.exited;
     await waitUntil("the helper to exit with the server", () => !isRunning(helper));
+  });
+
+  it("answers a command run in a spare of a stopped helper (its exit is read from /proc)", async () => {
+    const s = await server();
+    const { client } = await connect(s.url);
+    await bash(client, "true");
+    const { helper, spare } = await helperAndSpare(s.pid);
+    process.kill(helper, "SIGSTOP");
+    try {
+      const stopped = await bash(client, 'echo "$$"; exit 5');
+      expect(stopped.structured?.exit_code).toBe(5);
+      expect(stopped.structured?.stdout).toBe(`${spare}\n`);
+    } finally {
+      process.kill(helper, "SIGCONT");
+    }
+    const after = await bash(client, "echo after");
+    expect(after.structured?.stdout).toBe("after\n");
   });
 
   it("after a crash, the next server kills them and removes the dead server's cgroups", async () => {

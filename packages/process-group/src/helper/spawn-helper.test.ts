@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { readdirSync, readlinkSync } from "node:fs";
 import { groupEntries, isGone, isRunning, Leftovers, waitFor } from "@boris-mcp/test-support";
 import { afterEach, describe, expect, it } from "vitest";
+import type { SpawnedGroup } from "../group/spawn.js";
 import { readStat } from "../os/proc.js";
 import { startRun } from "../run/run.js";
 import { HELPER_SCRIPT } from "./helper-script.js";
@@ -136,6 +137,37 @@ describe("SpawnHelper", () => {
     const next = (await helper.spawn("/bin/sh", shell("exit 4"), { cwd: "/", env: process.env }))!;
     expect(helper.pid).not.toBe(first);
     expect(await next.exited).toEqual({ code: 4, signal: null });
+  });
+
+  it("reports the exits of its commands while the helper is stopped, from /proc, and goes on once it runs again", async () => {
+    const helper = newHelper();
+    const spawnShell = (script: string) =>
+      helper.spawn("/bin/sh", shell(script), { cwd: "/", env: process.env });
+    const [exits, killed] = (await Promise.all([
+      spawnShell("read -r x <&3; exit 7"),
+      spawnShell("read -r x <&3; sleep 30"),
+    ])) as [SpawnedGroup, SpawnedGroup];
+    for (const group of [exits, killed]) leftovers.group(group.pid);
+    const helperPid = helper.pid!;
+    process.kill(helperPid, "SIGSTOP");
+    try {
+      expect(await waitFor(() => ["T", "t"].includes(readStat(helperPid)?.state ?? ""))).toBe(true);
+      exits.pipes.fd3!.end("go\n");
+      killed.pipes.fd3!.end("go\n");
+      expect(await exits.exited).toEqual({ code: 7, signal: null });
+      // Its exit waits as a zombie of the stopped helper: the status is the kernel's.
+      expect(readStat(exits.pid)?.state).toBe("Z");
+      expect(await waitFor(() => readStat(killed.pid)?.state === "S")).toBe(true);
+      process.kill(killed.pid, "SIGTERM");
+      expect(await killed.exited).toEqual({ code: null, signal: "SIGTERM" });
+    } finally {
+      process.kill(helperPid, "SIGCONT");
+    }
+    // Running again, it reaps them and sends their exits (for ids forgotten already), and still works.
+    expect(await waitFor(() => isGone(exits.pid) && isGone(killed.pid))).toBe(true);
+    const next = (await spawnShell("exit 3"))!;
+    expect(helper.pid).toBe(helperPid);
+    expect(await next.exited).toEqual({ code: 3, signal: null });
   });
 
   it("close() ends the helper process; nothing starts through it afterwards", async () => {

@@ -3,7 +3,7 @@ import { Socket } from "node:net";
 import { SpawnedGroup } from "../group/spawn.js";
 import { signalGroup } from "../group/terminate.js";
 import { childProcess } from "../os/builtins.js";
-import { listPids, readStat } from "../os/proc.js";
+import { exitOfWaitStatus, listPids, readStat } from "../os/proc.js";
 import type { ExitInfo } from "../types.js";
 import { HELPER_SCRIPT } from "./helper-script.js";
 
@@ -30,6 +30,13 @@ const HELPER_NODE_FLAGS = ["--max-semi-space-size=1"];
 
 /** How often a process is looked for once the helper that started it is gone (its exit is lost). */
 const ORPHAN_POLL_MS = 100;
+
+/**
+ * How often, while commands it started run, the helper is checked for being stopped (SIGSTOP from
+ * anyone with the server's uid, a debugger): a stopped helper relays no exit, so the results of
+ * commands that ended meanwhile are taken from /proc instead, where each waits as a zombie.
+ */
+const STOPPED_POLL_MS = 500;
 
 /** A libuv pipe handle as IPC hands it over (`net.Native`). */
 interface PipeHandle {
@@ -59,6 +66,8 @@ class HelperProcess {
   gone = false;
   /** Whether it ever answered: one that dies before it does cannot run here (see SpawnHelper). */
   answered = false;
+  /** Checks for a stopped helper while commands are out (see STOPPED_POLL_MS). */
+  private stoppedWatch: NodeJS.Timeout | undefined;
 
   get pid(): number | undefined {
     return this.child.pid;
@@ -79,6 +88,7 @@ class HelperProcess {
     // by itself, but only once it notices: see the helper's script).
     process.once("exit", this.killOnExit);
     this.child.on("message", (message: HelperMessage, handle?: PipeHandle) => this.receive(message, handle));
+    this.child.unref();
     this.idle();
   }
 
@@ -180,11 +190,36 @@ class HelperProcess {
   /** While commands are out, the channel keeps the server alive (their exits come through it). */
   private busy(): void {
     this.child.channel?.ref();
+    if (!this.stoppedWatch) {
+      this.stoppedWatch = setInterval(() => this.exitsWhileStopped(), STOPPED_POLL_MS);
+      this.stoppedWatch.unref();
+    }
   }
 
   private idle(): void {
-    this.child.unref();
     this.child.channel?.unref();
+    clearInterval(this.stoppedWatch);
+    this.stoppedWatch = undefined;
+  }
+
+  /**
+   * While the helper is stopped, the commands it started that have ended are zombies it cannot
+   * reap: their exits are read from /proc and reported (what the helper says once it runs again
+   * is for ids already forgotten, and dropped). One gone altogether was reaped just before the stop,
+   * its exit still unsent: it is reported with no known status.
+   */
+  private exitsWhileStopped(): void {
+    const pid = this.child.pid;
+    const state = pid === undefined ? undefined : readStat(pid)?.state;
+    if (state !== "T" && state !== "t") return;
+    for (const [id, entry] of this.started) {
+      if (!entry.exit || entry.pid === undefined) continue;
+      const stat = readStat(entry.pid);
+      if (stat && stat.state !== "Z") continue;
+      const exit = (stat && exitOfWaitStatus(stat.waitStatus)) ?? { code: null, signal: null };
+      this.forget(id);
+      entry.exit(exit);
+    }
   }
 
   /**
@@ -195,13 +230,14 @@ class HelperProcess {
   private lost(): void {
     if (this.gone) return;
     this.gone = true;
+    clearInterval(this.stoppedWatch);
     process.off("exit", this.killOnExit);
     this.onLost();
     for (const [id, entry] of this.started) {
       this.started.delete(id);
       const { pid, exit } = entry;
       entry.resolve(undefined);
-      for (const socket of [entry.stdout, entry.stderr, entry.fd3]) if (!exit) socket?.destroy();
+      if (!exit) for (const socket of [entry.stdout, entry.stderr, entry.fd3]) socket?.destroy();
       if (exit && pid !== undefined) watchUntilGone(pid, () => exit({ code: null, signal: null }));
     }
   }
