@@ -21,6 +21,8 @@ import {
 import {
   createSessionServer,
   createToolConfig,
+  DEFAULT_IDLE_COLLECTION,
+  IdleCollector,
   TOOL_NAMES,
   toolNamesFor,
   watchOperations,
@@ -83,6 +85,15 @@ export async function runStdio(
   });
 
   let stopWatching = () => {};
+  // One client, one window: collect a search's garbage while the client thinks (see IdleCollector).
+  const idle = new IdleCollector({
+    ...DEFAULT_IDLE_COLLECTION,
+    onCollected: (before, after, ms) =>
+      logger.debug(
+        { heapBytesBefore: before, heapBytesAfter: after, ms: Math.round(ms * 10) / 10 },
+        "collected garbage while idle",
+      ),
+  });
   const life = new ServerLifecycle({
     logger,
     graceMs: session.graceMs,
@@ -90,6 +101,7 @@ export async function runStdio(
     killSessionsNow: () => session.killNow(),
     close: async () => {
       stopWatching();
+      idle.stop();
       await session.close();
       await server.close().catch(() => {});
     },
@@ -102,7 +114,7 @@ export async function runStdio(
 
   await server.connect(transport);
   // One log line per tool call (no metrics endpoint on stdio).
-  watchOperations(transport, { toolNames: toolNamesFor(toolConfig), logger });
+  watchOperations(transport, { toolNames: toolNamesFor(toolConfig), logger, activity: idle });
   life.start("boris ready on stdio", {
     workdir: options.workdir,
     tools: toolNamesFor(toolConfig).join(","),

@@ -1,4 +1,5 @@
 // The surface the two binaries build on; everything else stays inside the package.
+export { DEFAULT_IDLE_COLLECTION, IdleCollector, type RequestActivity } from "./core/idle-collector.js";
 export { type Operation, type OperationLogger, watchOperations } from "./core/operation-watch.js";
 export type { ScopeLogger } from "./core/session-scope.js";
 export { createToolConfig, type ToolConfig, type ToolSettings } from "./core/tool-config.js";

@@ -17,11 +17,23 @@ async function watched() {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const operations: Operation[] = [];
   const lines: Record<string, unknown>[] = [];
+  /** Requests the activity hook was told of: started, finished, and open now. */
+  const activity = { started: 0, finished: 0, open: 0 };
   await server.connect(serverSide);
   watchOperations(serverSide, {
     toolNames: toolNamesFor(config),
     onOperation: (op) => operations.push(op),
     logger: { info: (fields, message) => lines.push({ ...fields, message }) },
+    activity: {
+      started: () => {
+        activity.started++;
+        activity.open++;
+      },
+      finished: () => {
+        activity.finished++;
+        activity.open--;
+      },
+    },
   });
   const client = new Client({ name: "test-client", version: "0" });
   await client.connect(clientSide);
@@ -29,6 +41,7 @@ async function watched() {
     client,
     operations,
     lines,
+    activity,
     async close() {
       await client.close();
       await session.close();
@@ -63,6 +76,8 @@ describe("watchOperations", () => {
         ["tool call", "other", "INVALID_INPUT"],
       ]);
       expect(typeof w.lines[0]?.ms).toBe("number");
+      // The idle collector's view: each request started and finished once, none open now.
+      expect(w.activity).toEqual({ started: 6, finished: 6, open: 0 });
     } finally {
       await w.close();
     }
@@ -110,6 +125,7 @@ describe("watchOperations", () => {
       expect(w.operations[1]).toMatchObject({ method: "tools/call", tool: "bash", errorType: "cancelled" });
       await w.client.ping();
       expect(w.operations.map((op) => op.method)).toEqual(["initialize", "tools/call", "ping"]);
+      expect(w.activity).toEqual({ started: 3, finished: 3, open: 0 });
     } finally {
       await w.close();
     }
@@ -125,6 +141,7 @@ describe("watchOperations", () => {
     await w.close();
     expect(await call).toBe("rejected");
     expect(w.operations[1]).toMatchObject({ method: "tools/call", tool: "bash", errorType: "cancelled" });
+    expect(w.activity.open).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { errorCodeOf } from "./errors.js";
+import type { RequestActivity } from "./idle-collector.js";
 
 /**
  * Request methods a client may send an MCP server (protocol 2025-11-25). Anything else is counted
@@ -61,6 +62,8 @@ export interface OperationWatchOptions {
   readonly onOperation?: (operation: Operation) => void;
   /** Gets one line per finished tools/call: the tool, its error type when it failed, its duration. */
   readonly logger?: OperationLogger;
+  /** Told when each request starts and ends (the idle collector). Must not throw. */
+  readonly activity?: RequestActivity;
 }
 
 /** The error type of a tools/call result: "" unless `isError`, then its `[CODE]` (see `errorResult`). */
@@ -100,6 +103,7 @@ export function watchOperations(transport: Transport, options: OperationWatchOpt
     const p = pending.get(id);
     if (!p) return;
     pending.delete(id);
+    options.activity?.finished();
     const operation: Operation = {
       method: p.method,
       tool: p.tool,
@@ -132,6 +136,7 @@ export function watchOperations(transport: Transport, options: OperationWatchOpt
         method === "tools/call" ? (message.params as { name?: unknown } | undefined)?.name : undefined;
       const tool =
         method !== "tools/call" ? "" : typeof name === "string" && toolNames.has(name) ? name : OTHER_METHOD;
+      if (!pending.has(message.id)) options.activity?.started();
       pending.set(message.id, { method, tool, start: nowMs() });
     } else if (message.method === "notifications/cancelled") {
       const id = (message.params as { requestId?: RequestId } | undefined)?.requestId;
