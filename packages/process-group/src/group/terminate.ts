@@ -1,5 +1,6 @@
 import { pollUntil } from "../os/poll.js";
 import { hasProcfs, listPids, readStat } from "../os/proc.js";
+import { sendSignal } from "../os/signal.js";
 import type { ProcessGroup, TerminateOptions } from "../types.js";
 
 export const DEFAULT_GRACE_MS = 5000;
@@ -8,12 +9,7 @@ const KILL_WAIT_ROUNDS = 4;
 /** Sends `signal` to every process of group `pgid`. False when the group no longer exists. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   if (!Number.isInteger(pgid) || pgid <= 1) return false;
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch {
-    return false;
-  }
+  return sendSignal(-pgid, signal);
 }
 
 interface GroupScan {
