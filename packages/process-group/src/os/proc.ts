@@ -35,7 +35,10 @@ export interface ProcStat {
   readonly waitStatus: number;
 }
 
-/** State, parent, process group, start time and exit status of `pid` from /proc/<pid>/stat, or undefined when it is gone. */
+/**
+ * State, parent, process group, start time and exit status of `pid` from /proc/<pid>/stat, or
+ * undefined when it is gone.
+ */
 export function readStat(pid: number): ProcStat | undefined {
   let text: string;
   try {

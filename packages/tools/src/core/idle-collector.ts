@@ -10,7 +10,10 @@ export interface RequestActivity {
 export interface IdleCollectorOptions {
   /** How long the server must have had no request open before it collects, ms. */
   readonly idleMs: number;
-  /** Growth of the heap (JS objects and the buffers they hold) since the last collection that is worth one, bytes. */
+  /**
+   * Growth of the heap (JS objects and the buffers they hold) since the last collection that is
+   * worth one, bytes.
+   */
   readonly growthBytes: number;
   /** Told after each collection: the heap before and after it, bytes, and how long it took, ms. */
   readonly onCollected?: (before: number, after: number, ms: number) => void;
@@ -21,10 +24,10 @@ export interface IdleCollectorOptions {
  * generation, the old tables of maps that grew, buffers. V8 collects it only when later allocation
  * asks for it, and Node gives V8 no idle time to do it in, so a server that answered a search holds
  * that memory while its client thinks, and the next search adds its own on top: the stdio server's
- * peak over the bench's searches was ~78 MB with the garbage kept, ~71 MB when it was collected
- * between calls (bench/README.md). 200 ms without a request is a pause in the client's work (an
- * agent's calls come seconds apart, the bench's rounds run the baseline meanwhile); 4 MiB keeps a
- * run of small calls from paying a full collection (2–10 ms of CPU) after each.
+ * peak over the bench's searches was ~78 MB with the garbage kept, ~71.5 MB with a collection every
+ * 500 ms (bench/README.md). 200 ms without a request is a pause in the client's work (an agent's
+ * calls come seconds apart, the bench's rounds run the baseline meanwhile); 4 MiB keeps a run of
+ * small calls from paying a full collection (2–17 ms of CPU) after each.
  */
 export const DEFAULT_IDLE_COLLECTION: IdleCollectorOptions = { idleMs: 200, growthBytes: 4 * 1024 * 1024 };
 
