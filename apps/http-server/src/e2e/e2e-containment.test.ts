@@ -21,7 +21,14 @@ import {
 } from "@boris-mcp/test-support";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { connect, MAIN, type RunningServer, SERVER_NODE, startServer } from "../test/harness.js";
+import {
+  connect,
+  isSpawnHelper,
+  MAIN,
+  type RunningServer,
+  SERVER_NODE,
+  startServer,
+} from "../test/harness.js";
 
 const support = openContainment();
 const skipReason =
@@ -73,10 +80,7 @@ function basename(path: string): string {
  * which has entered the session's cgroup (`<server cgroup>/session-<id>`) by itself.
  */
 async function helperAndSpare(serverPid: number): Promise<{ helper: number; spare: number }> {
-  const helperOf = () =>
-    childrenOf(serverPid).find((pid) =>
-      readFileSync(`/proc/${pid}/cmdline`, "latin1").startsWith("boris-spawn-helper"),
-    );
+  const helperOf = () => childrenOf(serverPid).find(isSpawnHelper);
   const spareOf = (helper: number) =>
     childrenOf(helper).find((pid) => dirname(cgroupDirOf(pid) ?? "") === serverCgroupOf(serverPid));
   let found: { helper: number; spare: number } | undefined;

@@ -13,7 +13,7 @@ export const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url)
 export const SERVER_NODE = process.env.BORIS_TEST_NODE || process.execPath;
 
 /** Whether `pid` is a server's spawn helper (process-group's SpawnHelper names itself so). */
-function isSpawnHelper(pid: number): boolean {
+export function isSpawnHelper(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/comm`, "latin1").trim() === "boris-spawn-hel";
   } catch {

@@ -4,6 +4,7 @@ import { SpawnedGroup } from "../group/spawn.js";
 import { signalGroup } from "../group/terminate.js";
 import { childProcess } from "../os/builtins.js";
 import { exitOfWaitStatus, listPids, readStat } from "../os/proc.js";
+import { sendSignal, signalPid } from "../os/signal.js";
 import type { ExitInfo } from "../types.js";
 import { HELPER_SCRIPT } from "./helper-script.js";
 
@@ -124,22 +125,14 @@ class HelperProcess {
   killNow(): number[] {
     const pid = this.child.pid;
     if (pid === undefined || this.gone) return [];
-    try {
-      process.kill(pid, "SIGSTOP");
-    } catch {
-      return [];
-    }
+    if (!sendSignal(pid, "SIGSTOP")) return [];
     waitStopped(pid);
     // Stopped, it forks no more: its children now are all it started that still runs.
     const children = listPids().filter((child) => readStat(child)?.ppid === pid);
     for (const child of children) {
       // Each leads its own group (a spare, or the command it became, and that command's children).
       signalGroup(child, "SIGKILL");
-      try {
-        process.kill(child, "SIGKILL");
-      } catch {
-        // Gone already.
-      }
+      signalPid(child, "SIGKILL");
     }
     this.child.kill("SIGKILL");
     return children;

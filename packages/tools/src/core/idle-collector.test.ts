@@ -19,6 +19,14 @@ function grow(bytes: number) {
   };
 }
 
+/** One request during which the heap grows by `bytes` (kept until the test drops it). */
+function request(collector: IdleCollector, bytes: number) {
+  collector.started();
+  const growth = grow(bytes);
+  collector.finished();
+  return growth;
+}
+
 /** An IdleCollector with a counting collect() that also really collects. */
 function counted(idleMs: number, growthBytes: number) {
   let calls = 0;
@@ -59,9 +67,7 @@ describe("IdleCollector", () => {
 
   it("collects once the requests are over and the quiet time has passed, after the heap grew enough", () => {
     const c = counted(30, 4 * 1024 * 1024);
-    c.collector.started();
-    const growth = grow(8 * 1024 * 1024);
-    c.collector.finished();
+    const growth = request(c.collector, 8 * 1024 * 1024);
     expect(c.calls).toBe(0);
     wait(200);
     expect(c.calls).toBe(1);
@@ -91,9 +97,7 @@ describe("IdleCollector", () => {
 
   it("does not collect after requests that grew the heap less than the threshold", () => {
     const c = counted(20, 256 * 1024 * 1024);
-    c.collector.started();
-    const growth = grow(2 * 1024 * 1024);
-    c.collector.finished();
+    const growth = request(c.collector, 2 * 1024 * 1024);
     wait(150);
     expect(c.calls).toBe(0);
     growth.drop();
@@ -101,13 +105,10 @@ describe("IdleCollector", () => {
 
   it("measures growth from the last collection: what it kept alive does not make it collect again", () => {
     const c = counted(20, 4 * 1024 * 1024);
-    c.collector.started();
-    const kept = grow(8 * 1024 * 1024);
-    c.collector.finished();
+    const kept = request(c.collector, 8 * 1024 * 1024);
     wait(200);
     expect(c.calls).toBe(1);
-    c.collector.started();
-    c.collector.finished();
+    request(c.collector, 0);
     wait(200);
     expect(c.calls).toBe(1);
     expect(kept.size).toBe(8);
@@ -115,8 +116,7 @@ describe("IdleCollector", () => {
 
   it("stop() drops a pending collection", () => {
     const c = counted(30, 0);
-    c.collector.started();
-    c.collector.finished();
+    request(c.collector, 0);
     c.collector.stop();
     wait(150);
     expect(c.calls).toBe(0);

@@ -99,7 +99,8 @@ export class IdleCollector implements RequestActivity {
   private readonly whenIdle = (): void => {
     this.timer = undefined;
     const before = heapBytes();
-    if (this.open > 0 || before - this.baseline < this.options.growthBytes) return;
+    // No request is open: started() drops the timer.
+    if (before - this.baseline < this.options.growthBytes) return;
     const start = process.hrtime.bigint();
     const collected = this.collect();
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
