@@ -65,18 +65,28 @@ export function collectGarbageNow(): boolean {
 export class IdleCollector implements RequestActivity {
   private open = 0;
   private timer: NodeJS.Timeout | undefined;
-  /** heapBytes() after the last collection (or at the start). */
-  private baseline = heapBytes();
+  /**
+   * The lowest heap seen since the last collection, at the start of a request or right after that
+   * collection: what later growth is counted from. The figure read right after a collection can
+   * still hold buffers V8 frees a moment later (it sweeps them concurrently); the next request's
+   * start brings it down to what is left.
+   */
+  private floor: number;
   /** Collections done (tests, diagnostics). */
   collections = 0;
 
   constructor(
     private readonly options: IdleCollectorOptions = DEFAULT_IDLE_COLLECTION,
     private readonly collect: () => boolean = collectGarbageNow,
-  ) {}
+    /** The heap's size, bytes (tests give their own). */
+    private readonly measure: () => number = heapBytes,
+  ) {
+    this.floor = measure();
+  }
 
   started(): void {
     this.open++;
+    this.floor = Math.min(this.floor, this.measure());
     clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -98,15 +108,15 @@ export class IdleCollector implements RequestActivity {
 
   private readonly whenIdle = (): void => {
     this.timer = undefined;
-    const before = heapBytes();
+    const before = this.measure();
     // No request is open: started() drops the timer.
-    if (before - this.baseline < this.options.growthBytes) return;
+    if (before - this.floor < this.options.growthBytes) return;
     const start = process.hrtime.bigint();
     const collected = this.collect();
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    this.baseline = heapBytes();
+    this.floor = this.measure();
     if (!collected) return;
     this.collections++;
-    this.options.onCollected?.(before, this.baseline, ms);
+    this.options.onCollected?.(before, this.floor, ms);
   };
 }
